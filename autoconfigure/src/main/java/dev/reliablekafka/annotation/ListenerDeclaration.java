@@ -1,0 +1,38 @@
+package dev.reliablekafka.annotation;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one {@link ReliableListener @ReliableListener} declares, with placeholders resolved. A {@code null} value
+ * means the annotation leaves the setting to the properties or the built-in default.
+ *
+ * @param id the listener id
+ * @param method where the annotation stands, as {@code SimpleClassName.method}, for error messages
+ * @param topics the topics to consume
+ * @param groupId the consumer group, or {@code null} to use {@code spring.kafka.consumer.group-id}
+ * @param mode the failure mode
+ * @param initialInterval first back-off interval
+ * @param multiplier back-off multiplier
+ * @param maxInterval back-off cap
+ * @param jitter back-off jitter
+ * @param maxAttempts deliveries before dead-lettering, {@code -1} for unlimited
+ * @param notRetryable exceptions that go to the dead-letter topic at once
+ */
+public record ListenerDeclaration(String id, String method, List<String> topics, @Nullable String groupId,
+		ReliableMode mode, @Nullable Duration initialInterval, @Nullable Double multiplier,
+		@Nullable Duration maxInterval, @Nullable Duration jitter, @Nullable Integer maxAttempts,
+		List<Class<? extends Throwable>> notRetryable) {
+
+	/**
+	 * Describe an attribute of this declaration for error messages.
+	 * @param attribute the attribute name
+	 * @return e.g. {@code @ReliableListener(maxAttempts) on OrderListener.onOrder}
+	 */
+	public String attribute(String attribute) {
+		return "@ReliableListener(" + attribute + ") on " + this.method;
+	}
+
+}

@@ -1,0 +1,119 @@
+package dev.reliablekafka.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.core.annotation.AliasFor;
+import org.springframework.kafka.annotation.BackOff;
+import org.springframework.kafka.annotation.KafkaListener;
+
+/**
+ * Marks a method as a Kafka listener that never loses a record when processing fails.
+ * <p>
+ * The method accepts what a {@link KafkaListener @KafkaListener} method accepts: the converted payload,
+ * {@code @Payload}, {@code @Header}, the {@code ConsumerRecord} and, with a manual ack mode, the
+ * {@code Acknowledgment}. When it throws, the record is routed by the listener's policy: retried in place
+ * ({@link ReliableMode#BLOCKING}) or handed to the group's retry path ({@link ReliableMode#RETRY_TOPIC}), and
+ * sent to the group's dead-letter topic when it cannot be processed at all.
+ * <p>
+ * Every attribute can be overridden without a rebuild: {@code reliable.kafka.defaults.*} wins over the
+ * annotation and {@code reliable.kafka.listeners.<id>.*} wins over both.
+ *
+ * <pre class="code">
+ * &#64;ReliableListener(id = "orders", topics = "OrderTopic", groupId = "order-service", mode = ReliableMode.BLOCKING)
+ * void onOrder(Order order) { ... }
+ * </pre>
+ */
+@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@KafkaListener(containerFactory = ReliableListener.CONTAINER_FACTORY_BEAN_NAME, idIsGroup = false)
+public @interface ReliableListener {
+
+	/**
+	 * Name of the listener container factory bean that serves every reliable listener.
+	 */
+	String CONTAINER_FACTORY_BEAN_NAME = "reliableKafkaListenerContainerFactory";
+
+	/**
+	 * Sentinel for {@link #maxAttempts()}: retry until the record succeeds.
+	 */
+	String UNLIMITED = "-1";
+
+	/**
+	 * Unique id of the listener: the key of its {@code reliable.kafka.listeners.<id>} overrides and the id of
+	 * its listener container.
+	 * @return the listener id
+	 */
+	@AliasFor(annotation = KafkaListener.class, attribute = "id")
+	String id();
+
+	/**
+	 * Topics to consume; {@code ${...}} placeholders and SpEL are resolved.
+	 * @return the topic names
+	 */
+	@AliasFor(annotation = KafkaListener.class, attribute = "topics")
+	String[] topics();
+
+	/**
+	 * Consumer group of the listener; its retry and dead-letter topics are named after it. Empty falls back to
+	 * {@code spring.kafka.consumer.group-id}; one of the two is required.
+	 * @return the group id
+	 */
+	@AliasFor(annotation = KafkaListener.class, attribute = "groupId")
+	String groupId() default "";
+
+	/**
+	 * Number of consumer threads; empty means {@code spring.kafka.listener.concurrency}.
+	 * @return the concurrency, or a placeholder
+	 */
+	@AliasFor(annotation = KafkaListener.class, attribute = "concurrency")
+	String concurrency() default "";
+
+	/**
+	 * Whether the listener starts with the application context; empty means
+	 * {@code spring.kafka.listener.auto-startup}.
+	 * @return {@code "true"}, {@code "false"}, or a placeholder
+	 */
+	@AliasFor(annotation = KafkaListener.class, attribute = "autoStartup")
+	String autoStartup() default "";
+
+	/**
+	 * Kafka consumer properties for this listener only, as {@code key=value}.
+	 * @return the properties
+	 */
+	@AliasFor(annotation = KafkaListener.class, attribute = "properties")
+	String[] properties() default {};
+
+	/**
+	 * What happens when processing fails.
+	 * @return the mode
+	 */
+	ReliableMode mode() default ReliableMode.BLOCKING;
+
+	/**
+	 * Back-off between in-place retries ({@link ReliableMode#BLOCKING}): {@code delay} is the first interval,
+	 * {@code multiplier} (default 2) grows it, {@code maxDelay} (default 5 minutes) caps it and {@code jitter}
+	 * spreads it. The {@code *String} variants accept placeholders and durations such as {@code 500ms}.
+	 * @return the back-off
+	 */
+	BackOff backOff() default @BackOff;
+
+	/**
+	 * Deliveries of one record, the first included, before it goes to the dead-letter topic;
+	 * {@value #UNLIMITED} (the default) retries until it succeeds. Accepts placeholders.
+	 * @return the maximum number of attempts
+	 */
+	String maxAttempts() default "";
+
+	/**
+	 * Exceptions that no retry can fix: a record failing with one of them (or caused by one) goes to the
+	 * dead-letter topic at once. Added to the built-in list (deserialization and conversion failures).
+	 * @return the exception types
+	 */
+	Class<? extends Throwable>[] notRetryable() default {};
+
+}

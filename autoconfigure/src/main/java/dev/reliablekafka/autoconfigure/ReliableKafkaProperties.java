@@ -1,0 +1,134 @@
+package dev.reliablekafka.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
+import dev.reliablekafka.policy.ListenerSettings;
+
+/**
+ * Configuration properties of Reliable Kafka, under {@code reliable.kafka}.
+ */
+@ConfigurationProperties("reliable.kafka")
+public class ReliableKafkaProperties {
+
+	/**
+	 * Settings of every reliable listener; they win over the @ReliableListener attributes.
+	 */
+	@NestedConfigurationProperty
+	private final ListenerSettings defaults = new ListenerSettings();
+
+	/**
+	 * Settings of one reliable listener, keyed by its @ReliableListener id; they win over the defaults.
+	 */
+	private final Map<String, ListenerSettings> listeners = new LinkedHashMap<>();
+
+	/**
+	 * Topics that failed records are forwarded to.
+	 */
+	private final Topics topics = new Topics();
+
+	/**
+	 * How long to wait for the broker to acknowledge a record forwarded to another topic before the forward counts
+	 * as failed and the record stays in place.
+	 */
+	private Duration forwardTimeout = Duration.ofSeconds(30);
+
+	public ListenerSettings getDefaults() {
+		return this.defaults;
+	}
+
+	public Map<String, ListenerSettings> getListeners() {
+		return this.listeners;
+	}
+
+	public Topics getTopics() {
+		return this.topics;
+	}
+
+	public Duration getForwardTimeout() {
+		return this.forwardTimeout;
+	}
+
+	public void setForwardTimeout(Duration forwardTimeout) {
+		this.forwardTimeout = forwardTimeout;
+	}
+
+	/**
+	 * Names and provisioning of the topics Reliable Kafka writes to.
+	 */
+	public static class Topics {
+
+		/**
+		 * Name of a consumer group's dead-letter topic; <group> stands for the group id.
+		 */
+		private String deadLetter = "dlq.<group>";
+
+		/**
+		 * Whether missing dead-letter topics are created at start-up.
+		 */
+		private boolean create = true;
+
+		/**
+		 * Partitions of a created topic; the broker's num.partitions when unset.
+		 */
+		private @Nullable Integer partitions;
+
+		/**
+		 * Replication factor of a created topic; the broker's default.replication.factor when unset.
+		 */
+		private @Nullable Short replicationFactor;
+
+		/**
+		 * How long start-up waits for the broker to list and create topics.
+		 */
+		private Duration provisioningTimeout = Duration.ofSeconds(30);
+
+		public String getDeadLetter() {
+			return this.deadLetter;
+		}
+
+		public void setDeadLetter(String deadLetter) {
+			this.deadLetter = deadLetter;
+		}
+
+		public boolean isCreate() {
+			return this.create;
+		}
+
+		public void setCreate(boolean create) {
+			this.create = create;
+		}
+
+		public @Nullable Integer getPartitions() {
+			return this.partitions;
+		}
+
+		public void setPartitions(@Nullable Integer partitions) {
+			this.partitions = partitions;
+		}
+
+		public @Nullable Short getReplicationFactor() {
+			return this.replicationFactor;
+		}
+
+		public void setReplicationFactor(@Nullable Short replicationFactor) {
+			this.replicationFactor = replicationFactor;
+		}
+
+		public Duration getProvisioningTimeout() {
+			return this.provisioningTimeout;
+		}
+
+		public void setProvisioningTimeout(Duration provisioningTimeout) {
+			this.provisioningTimeout = provisioningTimeout;
+		}
+
+	}
+
+}

@@ -1,0 +1,148 @@
+package dev.reliablekafka.listener;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.BeanUtils;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.ContainerCustomizer;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.ConsumerPostProcessor;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.CompositeRecordInterceptor;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.RecordInterceptor;
+import org.springframework.util.ClassUtils;
+
+import dev.reliablekafka.annotation.ReliableListener;
+import dev.reliablekafka.policy.ListenerPolicies;
+import dev.reliablekafka.policy.ListenerPolicy;
+
+/**
+ * Builds the container factory of reliable listeners. Spring Boot's configurer applies every
+ * {@code spring.kafka.*} setting, as for the application's own factory; on top of it:
+ * <ul>
+ * <li>the consumer reads raw bytes and the application's deserializers run just before the listener, so that a
+ * failed record can be forwarded exactly as its producer wrote it;</li>
+ * <li>each container gets the failure router of its listener's policy, instead of a global error handler;</li>
+ * <li>auto-commit is off, since it would commit past a failing record.</li>
+ * </ul>
+ */
+public class ReliableContainerFactoryBuilder {
+
+	private final ConcurrentKafkaListenerContainerFactoryConfigurer bootConfigurer;
+
+	private final ConsumerFactory<?, ?> applicationConsumerFactory;
+
+	private final ListenerPolicies policies;
+
+	private final Function<ListenerPolicy, CommonErrorHandler> routers;
+
+	private @Nullable ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> customizer;
+
+	/**
+	 * Create the builder.
+	 * @param bootConfigurer Spring Boot's configurer of listener container factories
+	 * @param applicationConsumerFactory the application's consumer factory, whose settings and deserializers
+	 * reliable listeners use
+	 * @param policies the policies of the reliable listeners
+	 * @param routers creates the failure router of a listener
+	 */
+	public ReliableContainerFactoryBuilder(ConcurrentKafkaListenerContainerFactoryConfigurer bootConfigurer,
+			ConsumerFactory<?, ?> applicationConsumerFactory, ListenerPolicies policies,
+			Function<ListenerPolicy, CommonErrorHandler> routers) {
+		this.bootConfigurer = bootConfigurer;
+		this.applicationConsumerFactory = applicationConsumerFactory;
+		this.policies = policies;
+		this.routers = routers;
+	}
+
+	/**
+	 * Apply the application's container customizer too, before the reliable settings.
+	 * @param customizer the customizer, or {@code null}
+	 * @return this builder
+	 */
+	public ReliableContainerFactoryBuilder customizer(
+			@Nullable ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> customizer) {
+		this.customizer = customizer;
+		return this;
+	}
+
+	/**
+	 * Build the factory.
+	 * @return the factory of reliable listener containers
+	 */
+	public ConcurrentKafkaListenerContainerFactory<Object, Object> build() {
+		Map<String, Object> config = new HashMap<>(this.applicationConsumerFactory.getConfigurationProperties());
+		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		DefaultKafkaConsumerFactory<Object, Object> rawConsumerFactory = new DefaultKafkaConsumerFactory<>(config,
+				rawBytes(), rawBytes());
+		copyHooks(rawConsumerFactory);
+
+		ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+		this.bootConfigurer.configure(factory, rawConsumerFactory);
+		factory.setBatchListener(false);
+		RecordInterceptor<Object, Object> deserializing = new DeserializingRecordInterceptor(
+				deserializer(config, true), deserializer(config, false));
+		RecordInterceptor<Object, Object> applicationInterceptor = factory.getRecordInterceptor();
+		factory.setRecordInterceptor((applicationInterceptor != null)
+				? new CompositeRecordInterceptor<>(deserializing, applicationInterceptor) : deserializing);
+		factory.setContainerCustomizer(this::customize);
+		return factory;
+	}
+
+	private void customize(ConcurrentMessageListenerContainer<Object, Object> container) {
+		if (this.customizer != null) {
+			this.customizer.configure(container);
+		}
+		String id = container.getListenerId();
+		ListenerPolicy policy = (id != null) ? this.policies.find(id) : null;
+		if (policy == null) {
+			throw new IllegalStateException("Listener '" + id + "' uses the container factory '"
+					+ ReliableListener.CONTAINER_FACTORY_BEAN_NAME
+					+ "', which serves @ReliableListener methods only; use @ReliableListener or another factory");
+		}
+		container.setCommonErrorHandler(this.routers.apply(policy));
+	}
+
+	// Metrics listeners and post-processors of the application's factory apply to reliable consumers too.
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private void copyHooks(DefaultKafkaConsumerFactory<Object, Object> rawConsumerFactory) {
+		ConsumerFactory application = this.applicationConsumerFactory;
+		application.getPostProcessors().forEach(hook -> rawConsumerFactory.addPostProcessor((ConsumerPostProcessor) hook));
+		application.getListeners().forEach(hook -> rawConsumerFactory.addListener((ConsumerFactory.Listener) hook));
+	}
+
+	private Deserializer<?> deserializer(Map<String, Object> config, boolean isKey) {
+		Deserializer<?> instance = isKey ? this.applicationConsumerFactory.getKeyDeserializer()
+				: this.applicationConsumerFactory.getValueDeserializer();
+		if (instance != null) {
+			return instance;
+		}
+		Object type = config.get(isKey ? ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG
+				: ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+		if (type == null) {
+			return new ByteArrayDeserializer();
+		}
+		Class<?> deserializerClass = (type instanceof Class<?> cls) ? cls
+				: ClassUtils.resolveClassName(type.toString().trim(), ClassUtils.getDefaultClassLoader());
+		Deserializer<Object> created = BeanUtils.instantiateClass(deserializerClass, Deserializer.class);
+		created.configure(config, isKey);
+		return created;
+	}
+
+	private static Deserializer<Object> rawBytes() {
+		@SuppressWarnings({ "unchecked", "rawtypes" })
+		Deserializer<Object> bytes = (Deserializer) new ByteArrayDeserializer();
+		return bytes;
+	}
+
+}

@@ -1,0 +1,71 @@
+package dev.reliablekafka.policy;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
+
+import dev.reliablekafka.annotation.ListenerDeclaration;
+
+/**
+ * The resolved policy of every reliable listener of the application. Policies are resolved, all at once, the
+ * first time one is asked for, and at the latest when all singletons exist, so that a bad setting fails the
+ * start-up even for a listener whose container is never created.
+ */
+public class ListenerPolicies implements SmartInitializingSingleton {
+
+	private final Supplier<List<ListenerDeclaration>> declarations;
+
+	private final ListenerPolicyResolver resolver;
+
+	private @Nullable Map<String, ListenerPolicy> policies;
+
+	/**
+	 * Create the registry.
+	 * @param declarations supplies every declared listener once all singletons exist
+	 * @param resolver the resolver
+	 */
+	public ListenerPolicies(Supplier<List<ListenerDeclaration>> declarations, ListenerPolicyResolver resolver) {
+		this.declarations = declarations;
+		this.resolver = resolver;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		policies();
+	}
+
+	/**
+	 * Return the policy of a listener.
+	 * @param listenerId the listener id
+	 * @return the policy, or {@code null} if no reliable listener has this id
+	 */
+	public @Nullable ListenerPolicy find(String listenerId) {
+		return policies().get(listenerId);
+	}
+
+	/**
+	 * Return every policy.
+	 * @return the policies, in declaration order
+	 */
+	public Collection<ListenerPolicy> all() {
+		return policies().values();
+	}
+
+	private synchronized Map<String, ListenerPolicy> policies() {
+		if (this.policies == null) {
+			List<ListenerDeclaration> all = this.declarations.get();
+			this.resolver.checkOverridesMatch(all);
+			Map<String, ListenerPolicy> resolved = new LinkedHashMap<>();
+			all.forEach(declaration -> resolved.put(declaration.id(), this.resolver.resolve(declaration)));
+			this.policies = resolved;
+		}
+		return this.policies;
+	}
+
+}

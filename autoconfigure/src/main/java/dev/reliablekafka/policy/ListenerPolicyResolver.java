@@ -1,0 +1,222 @@
+package dev.reliablekafka.policy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.kafka.listener.ExceptionClassifier;
+
+import dev.reliablekafka.ReliableKafkaConfigurationException;
+import dev.reliablekafka.annotation.ListenerDeclaration;
+import dev.reliablekafka.annotation.ReliableMode;
+import dev.reliablekafka.topics.TopicNaming;
+
+/**
+ * Resolves a {@link ListenerDeclaration} into a {@link ListenerPolicy}: each setting is taken from
+ * {@code reliable.kafka.listeners.<id>}, else {@code reliable.kafka.defaults}, else the annotation, else the
+ * built-in default; the result is validated and every rejection names the source of the bad value.
+ */
+public final class ListenerPolicyResolver {
+
+	static final Duration DEFAULT_INITIAL_INTERVAL = Duration.ofSeconds(1);
+
+	static final double DEFAULT_MULTIPLIER = 2.0;
+
+	static final Duration DEFAULT_MAX_INTERVAL = Duration.ofMinutes(5);
+
+	private static final String PREFIX = "reliable.kafka.";
+
+	private final ListenerSettings defaults;
+
+	private final Map<String, ListenerSettings> listeners;
+
+	private final @Nullable String defaultGroupId;
+
+	private final TopicNaming naming;
+
+	/**
+	 * Create a resolver.
+	 * @param defaults the bound {@code reliable.kafka.defaults}
+	 * @param listeners the bound {@code reliable.kafka.listeners}
+	 * @param defaultGroupId {@code spring.kafka.consumer.group-id}, if set
+	 * @param naming the topic naming
+	 */
+	public ListenerPolicyResolver(ListenerSettings defaults, Map<String, ListenerSettings> listeners,
+			@Nullable String defaultGroupId, TopicNaming naming) {
+		this.defaults = defaults;
+		this.listeners = listeners;
+		this.defaultGroupId = defaultGroupId;
+		this.naming = naming;
+	}
+
+	/**
+	 * Resolve and validate the policy of one listener.
+	 * @param declaration what the annotation declares
+	 * @return the policy
+	 * @throws ReliableKafkaConfigurationException when a setting is invalid
+	 */
+	public ListenerPolicy resolve(ListenerDeclaration declaration) {
+		Sources sources = new Sources(declaration);
+		String id = declaration.id();
+		List<String> topics = topics(declaration);
+		String group = group(declaration);
+		ReliableMode mode = sources.pick("mode", ListenerSettings::getMode, declaration.mode(), "mode").value();
+		BlockingPolicy blocking = blocking(sources);
+		Resolved<Boolean> deadLetterEnabled = sources.pick("dead-letter.enabled",
+				settings -> settings.getDeadLetter().getEnabled(), null, null, Boolean.TRUE);
+		if (!deadLetterEnabled.value() && blocking.maxAttempts() != BlockingPolicy.UNLIMITED) {
+			throw new ReliableKafkaConfigurationException(id, maxAttempts(sources).origin(),
+					"is " + blocking.maxAttempts() + " while dead-lettering is disabled by "
+							+ deadLetterEnabled.origin() + ": a record that used all its attempts would be lost",
+					"Enable the dead-letter topic, or set max-attempts to -1 to retry until the record succeeds.");
+		}
+		String deadLetterTopic = deadLetterEnabled.value() ? this.naming.deadLetterTopic(id, group) : null;
+		return new ListenerPolicy(id, group, topics, mode, blocking, deadLetterTopic, notRetryable(declaration));
+	}
+
+	/**
+	 * Reject {@code reliable.kafka.listeners.<id>} entries that match no listener: they would silently do
+	 * nothing.
+	 * @param declarations every declared listener
+	 */
+	public void checkOverridesMatch(List<ListenerDeclaration> declarations) {
+		Set<String> ids = new LinkedHashSet<>();
+		declarations.forEach(declaration -> ids.add(declaration.id()));
+		for (String key : this.listeners.keySet()) {
+			if (!ids.contains(key)) {
+				throw new ReliableKafkaConfigurationException(null, PREFIX + "listeners." + key,
+						"matches no @ReliableListener (the ids are " + ids + ")",
+						"Use the id of a @ReliableListener method, or remove the entry.");
+			}
+		}
+	}
+
+	private List<String> topics(ListenerDeclaration declaration) {
+		if (declaration.topics().isEmpty()) {
+			throw new ReliableKafkaConfigurationException(declaration.id(), declaration.attribute("topics"),
+					"names no topic", "List the topics the listener consumes.");
+		}
+		declaration.topics()
+			.forEach(topic -> TopicNaming.validate(declaration.id(), topic, declaration.attribute("topics")));
+		return declaration.topics();
+	}
+
+	private String group(ListenerDeclaration declaration) {
+		String group = (declaration.groupId() != null) ? declaration.groupId() : this.defaultGroupId;
+		if (group == null || group.isBlank()) {
+			throw new ReliableKafkaConfigurationException(declaration.id(), declaration.attribute("groupId"),
+					"is empty and spring.kafka.consumer.group-id is not set",
+					"Set groupId on the annotation or spring.kafka.consumer.group-id: the group's retry and "
+							+ "dead-letter topics are named after it.");
+		}
+		return group;
+	}
+
+	private BlockingPolicy blocking(Sources sources) {
+		ListenerDeclaration declaration = sources.declaration;
+		Resolved<Duration> initial = sources.pick("blocking.initial-interval",
+				settings -> settings.getBlocking().getInitialInterval(), declaration.initialInterval(),
+				"backOff.delay", DEFAULT_INITIAL_INTERVAL);
+		Resolved<Double> multiplier = sources.pick("blocking.multiplier",
+				settings -> settings.getBlocking().getMultiplier(), declaration.multiplier(), "backOff.multiplier",
+				DEFAULT_MULTIPLIER);
+		Resolved<Duration> max = sources.pick("blocking.max-interval",
+				settings -> settings.getBlocking().getMaxInterval(), declaration.maxInterval(), "backOff.maxDelay",
+				DEFAULT_MAX_INTERVAL);
+		Resolved<Duration> jitter = sources.pick("blocking.jitter", settings -> settings.getBlocking().getJitter(),
+				declaration.jitter(), "backOff.jitter", Duration.ZERO);
+		Resolved<Integer> attempts = maxAttempts(sources);
+		String id = declaration.id();
+		if (initial.value().isNegative()) {
+			throw invalid(id, initial, "must not be negative", "Use a wait such as 1s.");
+		}
+		if (multiplier.value() < 1.0) {
+			throw invalid(id, multiplier, "must be at least 1",
+					"Use 1 for a fixed wait or more to grow it (2 doubles it after every retry).");
+		}
+		if (max.value().compareTo(initial.value()) < 0) {
+			throw invalid(id, max, "is shorter than the initial interval " + initial.value() + " from "
+					+ initial.origin(), "Make the maximum interval at least as long as the initial interval.");
+		}
+		if (jitter.value().isNegative()) {
+			throw invalid(id, jitter, "must not be negative", "Use 0 for no jitter, or a spread such as 100ms.");
+		}
+		if (attempts.value() != BlockingPolicy.UNLIMITED && attempts.value() < 1) {
+			throw invalid(id, attempts, "must be at least 1, or -1 for unlimited",
+					"Count the first delivery too: 3 means the first delivery and two retries.");
+		}
+		return new BlockingPolicy(initial.value(), multiplier.value(), max.value(), jitter.value(),
+				attempts.value());
+	}
+
+	private Resolved<Integer> maxAttempts(Sources sources) {
+		return sources.pick("blocking.max-attempts", settings -> settings.getBlocking().getMaxAttempts(),
+				sources.declaration.maxAttempts(), "maxAttempts", BlockingPolicy.UNLIMITED);
+	}
+
+	private List<Class<? extends Throwable>> notRetryable(ListenerDeclaration declaration) {
+		Set<Class<? extends Throwable>> types = new LinkedHashSet<>(ExceptionClassifier.defaultFatalExceptionsList());
+		types.addAll(declaration.notRetryable());
+		types.addAll(this.defaults.getNotRetryableExceptions());
+		ListenerSettings own = this.listeners.get(declaration.id());
+		if (own != null) {
+			types.addAll(own.getNotRetryableExceptions());
+		}
+		return List.copyOf(new ArrayList<>(types));
+	}
+
+	private static ReliableKafkaConfigurationException invalid(String id, Resolved<?> setting, String problem,
+			String fix) {
+		return new ReliableKafkaConfigurationException(id, setting.origin(), "is " + setting.value() + " but " + problem,
+				fix);
+	}
+
+	/** A resolved value and the place it came from. */
+	record Resolved<T>(T value, String origin) {
+	}
+
+	/** The sources of one listener's settings, in order of precedence. */
+	private final class Sources {
+
+		private final ListenerDeclaration declaration;
+
+		private final @Nullable ListenerSettings own;
+
+		Sources(ListenerDeclaration declaration) {
+			this.declaration = declaration;
+			this.own = ListenerPolicyResolver.this.listeners.get(declaration.id());
+		}
+
+		<T> Resolved<T> pick(String property, Function<ListenerSettings, @Nullable T> getter,
+				@Nullable T annotationValue, @Nullable String attribute, T builtIn) {
+			if (this.own != null && getter.apply(this.own) != null) {
+				return new Resolved<>(getter.apply(this.own), origin(property));
+			}
+			T fromDefaults = getter.apply(ListenerPolicyResolver.this.defaults);
+			if (fromDefaults != null) {
+				return new Resolved<>(fromDefaults, PREFIX + "defaults." + property);
+			}
+			if (annotationValue != null && attribute != null) {
+				return new Resolved<>(annotationValue, this.declaration.attribute(attribute));
+			}
+			return new Resolved<>(builtIn, "the built-in default of " + property);
+		}
+
+		<T> Resolved<T> pick(String property, Function<ListenerSettings, @Nullable T> getter, T annotationValue,
+				String attribute) {
+			return pick(property, getter, annotationValue, attribute, annotationValue);
+		}
+
+		String origin(String property) {
+			return PREFIX + "listeners." + this.declaration.id() + "." + property;
+		}
+
+	}
+
+}

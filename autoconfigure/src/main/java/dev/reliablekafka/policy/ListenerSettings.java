@@ -1,0 +1,159 @@
+package dev.reliablekafka.policy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.reliablekafka.annotation.ReliableMode;
+
+/**
+ * Settings of reliable listeners as they are bound from {@code reliable.kafka.defaults} or
+ * {@code reliable.kafka.listeners.<id>}. Every value left unset falls through to the next source: listener, then
+ * defaults, then the annotation, then the built-in default.
+ */
+public class ListenerSettings {
+
+	/**
+	 * What happens when processing fails: BLOCKING (retry in place, order kept) or RETRY_TOPIC (retry later
+	 * through the group's retry topic, order may change).
+	 */
+	private @Nullable ReliableMode mode;
+
+	/**
+	 * Exception types that no retry can fix; a record failing with one of them goes to the dead-letter topic at
+	 * once. Added to the built-in list (deserialization and conversion failures).
+	 */
+	private List<Class<? extends Throwable>> notRetryableExceptions = new ArrayList<>();
+
+	/**
+	 * In-place retry of BLOCKING mode.
+	 */
+	private final Blocking blocking = new Blocking();
+
+	/**
+	 * The group's dead-letter topic.
+	 */
+	private final DeadLetter deadLetter = new DeadLetter();
+
+	public @Nullable ReliableMode getMode() {
+		return this.mode;
+	}
+
+	public void setMode(@Nullable ReliableMode mode) {
+		this.mode = mode;
+	}
+
+	public List<Class<? extends Throwable>> getNotRetryableExceptions() {
+		return this.notRetryableExceptions;
+	}
+
+	public void setNotRetryableExceptions(List<Class<? extends Throwable>> notRetryableExceptions) {
+		this.notRetryableExceptions = notRetryableExceptions;
+	}
+
+	public Blocking getBlocking() {
+		return this.blocking;
+	}
+
+	public DeadLetter getDeadLetter() {
+		return this.deadLetter;
+	}
+
+	/**
+	 * Exponential back-off between in-place retries.
+	 */
+	public static class Blocking {
+
+		/**
+		 * Wait before the first retry. Default 1s.
+		 */
+		private @Nullable Duration initialInterval;
+
+		/**
+		 * Factor applied to the wait after each retry; at least 1. Default 2.
+		 */
+		private @Nullable Double multiplier;
+
+		/**
+		 * Longest wait between two retries. Default 5m.
+		 */
+		private @Nullable Duration maxInterval;
+
+		/**
+		 * Random spread added to or taken from each wait, so that instances do not retry in lockstep. Default 0.
+		 */
+		private @Nullable Duration jitter;
+
+		/**
+		 * Deliveries of one record, the first included, before it goes to the dead-letter topic; -1 retries until
+		 * it succeeds. Default -1.
+		 */
+		private @Nullable Integer maxAttempts;
+
+		public @Nullable Duration getInitialInterval() {
+			return this.initialInterval;
+		}
+
+		public void setInitialInterval(@Nullable Duration initialInterval) {
+			this.initialInterval = initialInterval;
+		}
+
+		public @Nullable Double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(@Nullable Double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public @Nullable Duration getMaxInterval() {
+			return this.maxInterval;
+		}
+
+		public void setMaxInterval(@Nullable Duration maxInterval) {
+			this.maxInterval = maxInterval;
+		}
+
+		public @Nullable Duration getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(@Nullable Duration jitter) {
+			this.jitter = jitter;
+		}
+
+		public @Nullable Integer getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(@Nullable Integer maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+	}
+
+	/**
+	 * Where records that cannot be processed end.
+	 */
+	public static class DeadLetter {
+
+		/**
+		 * Whether records that cannot be processed go to the group's dead-letter topic. When disabled they are
+		 * retried in place forever instead, so that nothing is lost; finite max-attempts then cannot be used.
+		 * Default true.
+		 */
+		private @Nullable Boolean enabled;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+}

@@ -1,0 +1,110 @@
+package dev.reliablekafka.routing;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.kafka.listener.ListenerExecutionFailedException;
+
+/**
+ * Builds the headers of a record that is forwarded after a failure: the producer's headers are kept (tracing
+ * included), the {@link ReliableHeaders} describing the record's origin are kept from an earlier hop or written
+ * on the first one, and those describing the failure are replaced.
+ */
+public final class FailureHeaders {
+
+	private FailureHeaders() {
+	}
+
+	/**
+	 * Return the stable message id of a record: the one it carries, or its coordinates if it carries none.
+	 * @param record the consumed record
+	 * @return the message id
+	 */
+	public static String messageId(ConsumerRecord<?, ?> record) {
+		String carried = text(record.headers(), ReliableHeaders.MESSAGE_ID);
+		return (carried != null) ? carried : record.topic() + "-" + record.partition() + "-" + record.offset();
+	}
+
+	/**
+	 * Build the headers for forwarding a failed record.
+	 * @param record the failed record, as consumed
+	 * @param group the consumer group
+	 * @param failure what the listener threw
+	 * @param reconsumeCount retries after the first delivery so far
+	 * @param firstFailureTime when the record first failed, used unless the record already carries one
+	 * @return new headers; the record's own are not modified
+	 */
+	public static Headers forFailure(ConsumerRecord<?, ?> record, String group, Throwable failure,
+			int reconsumeCount, long firstFailureTime) {
+		Headers source = record.headers();
+		RecordHeaders headers = new RecordHeaders();
+		for (Header header : source) {
+			if (!header.key().startsWith(ReliableHeaders.PREFIX)) {
+				headers.add(header);
+			}
+		}
+		Throwable cause = unwrap(failure);
+		put(headers, ReliableHeaders.MESSAGE_ID, messageId(record));
+		put(headers, ReliableHeaders.RECONSUME_COUNT, Integer.toString(reconsumeCount));
+		keepOrPut(headers, source, ReliableHeaders.ORIGINAL_TOPIC, record.topic());
+		keepOrPut(headers, source, ReliableHeaders.ORIGINAL_PARTITION, Integer.toString(record.partition()));
+		keepOrPut(headers, source, ReliableHeaders.ORIGINAL_OFFSET, Long.toString(record.offset()));
+		keepOrPut(headers, source, ReliableHeaders.ORIGINAL_TIMESTAMP, Long.toString(record.timestamp()));
+		put(headers, ReliableHeaders.GROUP, group);
+		keepOrPut(headers, source, ReliableHeaders.FIRST_FAILURE_TIME, Long.toString(firstFailureTime));
+		put(headers, ReliableHeaders.EXCEPTION_CLASS, cause.getClass().getName());
+		put(headers, ReliableHeaders.EXCEPTION_MESSAGE, String.valueOf(cause.getMessage()));
+		put(headers, ReliableHeaders.EXCEPTION_STACKTRACE, stackTrace(cause));
+		return headers;
+	}
+
+	/**
+	 * Return a header's value as text.
+	 * @param headers the headers
+	 * @param key the header name
+	 * @return the last value of the header, or {@code null} if absent
+	 */
+	public static @Nullable String text(Headers headers, String key) {
+		Header header = headers.lastHeader(key);
+		return (header != null && header.value() != null) ? new String(header.value(), StandardCharsets.UTF_8)
+				: null;
+	}
+
+	/**
+	 * Return the exception the listener itself threw, without Spring Kafka's wrappers.
+	 * @param failure the exception handed to the error handler
+	 * @return the listener's exception
+	 */
+	public static Throwable unwrap(Throwable failure) {
+		Throwable cause = failure;
+		while (cause instanceof ListenerExecutionFailedException && cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause;
+	}
+
+	private static void keepOrPut(Headers target, Headers source, String key, String value) {
+		String carried = text(source, key);
+		put(target, key, (carried != null) ? carried : value);
+	}
+
+	private static void put(Headers headers, String key, String value) {
+		headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static String stackTrace(Throwable cause) {
+		StringWriter writer = new StringWriter();
+		cause.printStackTrace(new PrintWriter(writer));
+		String trace = writer.toString();
+		return (trace.length() > ReliableHeaders.STACKTRACE_LIMIT)
+				? trace.substring(0, ReliableHeaders.STACKTRACE_LIMIT) : trace;
+	}
+
+}

@@ -1,0 +1,85 @@
+package dev.reliablekafka.routing;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.support.KafkaUtils;
+
+/**
+ * Sends a consumed record to another topic with exactly the key and value bytes its producer wrote, and returns
+ * only once the broker has acknowledged it, so that the caller may then commit the record's offset.
+ */
+public class RecordForwarder implements DisposableBean {
+
+	private final ProducerFactory<byte[], byte[]> producerFactory;
+
+	private final KafkaTemplate<byte[], byte[]> template;
+
+	private final Duration timeout;
+
+	/**
+	 * Create a forwarder.
+	 * @param producerFactory a factory of byte-array producers with {@code acks=all}; destroyed with the forwarder
+	 * @param timeout how long to wait for the broker's acknowledgement
+	 */
+	public RecordForwarder(ProducerFactory<byte[], byte[]> producerFactory, Duration timeout) {
+		this.producerFactory = producerFactory;
+		this.template = new KafkaTemplate<>(producerFactory);
+		this.timeout = timeout;
+	}
+
+	/**
+	 * Forward a record and wait for the broker's acknowledgement.
+	 * @param record the consumed record, whose key and value are the raw bytes
+	 * @param topic where to send it
+	 * @param headers the headers to send with it
+	 * @throws ForwardingFailedException if the broker did not acknowledge the record in time
+	 */
+	public void forward(ConsumerRecord<?, ?> record, String topic, Headers headers) {
+		ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, null, null, bytes(record.key()),
+				bytes(record.value()), headers);
+		try {
+			this.template.send(out).get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw failed(record, topic, ex);
+		}
+		catch (ExecutionException ex) {
+			throw failed(record, topic, (ex.getCause() != null) ? ex.getCause() : ex);
+		}
+		catch (TimeoutException | RuntimeException ex) {
+			throw failed(record, topic, ex);
+		}
+	}
+
+	private static ForwardingFailedException failed(ConsumerRecord<?, ?> record, String topic, Throwable cause) {
+		return new ForwardingFailedException(
+				"Could not forward " + KafkaUtils.format(record) + " to " + topic + ": " + cause, cause);
+	}
+
+	private static byte @Nullable [] bytes(@Nullable Object data) {
+		if (data == null || data instanceof byte[]) {
+			return (byte[]) data;
+		}
+		throw new IllegalStateException("Reliable listeners consume raw bytes, but got a " + data.getClass());
+	}
+
+	@Override
+	public void destroy() throws Exception {
+		if (this.producerFactory instanceof DisposableBean disposable) {
+			disposable.destroy();
+		}
+	}
+
+}

@@ -1,0 +1,58 @@
+package dev.reliablekafka.routing;
+
+/**
+ * Names of the headers Reliable Kafka adds to a record it forwards. Values are UTF-8 text (numbers in decimal,
+ * times in epoch milliseconds) so that any Kafka tool can read them. A listener method can read them with
+ * {@code @Header}, for example to make itself idempotent with {@link #MESSAGE_ID}.
+ */
+public final class ReliableHeaders {
+
+	/** Prefix of every header written by Reliable Kafka. */
+	public static final String PREFIX = "reliable-";
+
+	/**
+	 * Identity of the record, the same on every redelivery and in the dead-letter topic:
+	 * {@code <topic>-<partition>-<offset>} of its first delivery.
+	 */
+	public static final String MESSAGE_ID = PREFIX + "message-id";
+
+	/** How many times the record has been retried after its first delivery. */
+	public static final String RECONSUME_COUNT = PREFIX + "reconsume-count";
+
+	/** Topic the record was first consumed from. */
+	public static final String ORIGINAL_TOPIC = PREFIX + "original-topic";
+
+	/** Partition the record was first consumed from. */
+	public static final String ORIGINAL_PARTITION = PREFIX + "original-partition";
+
+	/** Offset the record had in its original topic. */
+	public static final String ORIGINAL_OFFSET = PREFIX + "original-offset";
+
+	/** Timestamp the record had in its original topic. */
+	public static final String ORIGINAL_TIMESTAMP = PREFIX + "original-timestamp";
+
+	/** Consumer group whose listener failed to process the record. */
+	public static final String GROUP = PREFIX + "group";
+
+	/** When processing the record failed for the first time. */
+	public static final String FIRST_FAILURE_TIME = PREFIX + "first-failure-time";
+
+	/** When the record is due for redelivery (retry topic only). */
+	public static final String DUE_TIME = PREFIX + "due-time";
+
+	/** Class of the exception of the last failure. */
+	public static final String EXCEPTION_CLASS = PREFIX + "exception-class";
+
+	/** Message of the exception of the last failure. */
+	public static final String EXCEPTION_MESSAGE = PREFIX + "exception-message";
+
+	/** Stack trace of the exception of the last failure, capped at {@value #STACKTRACE_LIMIT} characters. */
+	public static final String EXCEPTION_STACKTRACE = PREFIX + "exception-stacktrace";
+
+	/** Longest stack trace written to {@link #EXCEPTION_STACKTRACE}. */
+	public static final int STACKTRACE_LIMIT = 8192;
+
+	private ReliableHeaders() {
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Topic naming from templates, validation and provisioning.
+ */
+@NullMarked
+package dev.reliablekafka.topics;
+
+import org.jspecify.annotations.NullMarked;
