@@ -71,7 +71,8 @@ public class TopicProvisioner implements SmartLifecycle {
 	}
 
 	private void provision(Set<String> wanted) {
-		try (Admin admin = Admin.create(this.adminConfig)) {
+		Admin admin = Admin.create(this.adminConfig);
+		try {
 			Set<String> existing = admin.listTopics().names().get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 			List<NewTopic> missing = new ArrayList<>();
 			wanted.stream()
@@ -105,6 +106,10 @@ public class TopicProvisioner implements SmartLifecycle {
 		}
 		catch (Exception ex) {
 			throw failed(wanted, ex);
+		}
+		finally {
+			// Do not wait for requests that are still pending when the broker is unreachable.
+			admin.close(Duration.ZERO);
 		}
 	}
 

@@ -98,6 +98,20 @@ class ConfigurationFailureTests {
 	}
 
 	@Test
+	void deadLetterTopicThatCannotBeCreated() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
+			.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "spring.kafka.listener.auto-startup=false",
+					"reliable.kafka.topics.provisioning-timeout=1s")
+			.withUserConfiguration(OrderListener.class)
+			.run(context -> {
+				assertThat(context).hasFailed();
+				ReliableKafkaConfigurationException cause = findCause(context.getStartupFailure());
+				assertThat(cause.getMessage()).contains("could not make sure the topics [dlq.order-service] exist");
+			});
+	}
+
+	@Test
 	void failureAnalysisStatesTheProblemAndTheFix() {
 		this.runner.withUserConfiguration(OrderListener.class)
 			.withPropertyValues("reliable.kafka.defaults.blocking.multiplier=0.5")
