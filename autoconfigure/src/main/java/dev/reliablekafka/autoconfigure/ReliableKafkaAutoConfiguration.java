@@ -20,7 +20,6 @@ import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerConta
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.annotation.EnableKafka;
-import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -32,6 +31,7 @@ import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableListenerScanner;
 import dev.reliablekafka.blocking.PartitionBackOff;
 import dev.reliablekafka.listener.ReliableContainerFactoryBuilder;
+import dev.reliablekafka.listener.ReliableListenerContainerFactory;
 import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
 import dev.reliablekafka.policy.ListenerPolicyResolver;
@@ -92,15 +92,17 @@ public final class ReliableKafkaAutoConfiguration {
 
 	@Bean(ReliableListener.CONTAINER_FACTORY_BEAN_NAME)
 	@ConditionalOnMissingBean(name = ReliableListener.CONTAINER_FACTORY_BEAN_NAME)
-	ConcurrentKafkaListenerContainerFactory<Object, Object> reliableKafkaListenerContainerFactory(
-			ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
-			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ListenerPolicies policies,
-			RecordForwarder forwarder, PartitionBackOff partitionBackOff,
+	ReliableListenerContainerFactory reliableKafkaListenerContainerFactory(
+			ObjectProvider<ConcurrentKafkaListenerContainerFactoryConfigurer> configurer,
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<ListenerPolicies> policies,
+			ObjectProvider<RecordForwarder> forwarder, ObjectProvider<PartitionBackOff> partitionBackOff,
 			ObjectProvider<ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>> customizer) {
-		return new ReliableContainerFactoryBuilder(configurer, consumerFactory.getObject(), policies,
-				(ListenerPolicy policy) -> new FailureRouter(policy, forwarder, partitionBackOff))
+		// Collaborators are looked up on first use: see ReliableListenerContainerFactory.
+		return new ReliableListenerContainerFactory(() -> new ReliableContainerFactoryBuilder(configurer.getObject(),
+				consumerFactory.getObject(), policies.getObject(),
+				(ListenerPolicy policy) -> new FailureRouter(policy, forwarder.getObject(), partitionBackOff.getObject()))
 			.customizer(customizer.getIfUnique())
-			.build();
+			.build());
 	}
 
 	@Bean

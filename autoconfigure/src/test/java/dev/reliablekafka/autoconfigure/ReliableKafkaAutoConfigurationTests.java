@@ -23,6 +23,7 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
+import dev.reliablekafka.listener.ReliableListenerContainerFactory;
 import dev.reliablekafka.policy.BlockingPolicy;
 import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
@@ -115,7 +116,8 @@ class ReliableKafkaAutoConfigurationTests {
 			.withPropertyValues("spring.kafka.consumer.enable-auto-commit=true")
 			.run(context -> {
 				ConcurrentKafkaListenerContainerFactory<?, ?> factory = context
-					.getBean(ReliableListener.CONTAINER_FACTORY_BEAN_NAME, ConcurrentKafkaListenerContainerFactory.class);
+					.getBean(ReliableListener.CONTAINER_FACTORY_BEAN_NAME, ReliableListenerContainerFactory.class)
+					.getDelegate();
 				DefaultKafkaConsumerFactory<?, ?> consumerFactory = (DefaultKafkaConsumerFactory<?, ?>) factory
 					.getConsumerFactory();
 				assertThat(consumerFactory.getConfigurationProperties()).containsEntry("enable.auto.commit", false);
