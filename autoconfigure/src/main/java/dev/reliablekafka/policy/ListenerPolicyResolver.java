@@ -66,7 +66,11 @@ public final class ListenerPolicyResolver {
 		String id = declaration.id();
 		List<String> topics = topics(declaration);
 		String group = group(declaration);
-		ReliableMode mode = sources.pick("mode", ListenerSettings::getMode, declaration.mode(), "mode").value();
+		Resolved<ReliableMode> mode = sources.pick("mode", ListenerSettings::getMode, declaration.mode(), "mode");
+		if (mode.value() == ReliableMode.RETRY_TOPIC) {
+			throw new ReliableKafkaConfigurationException(id, mode.origin(),
+					"is RETRY_TOPIC, which this version does not provide yet", "Use BLOCKING for now.");
+		}
 		BlockingPolicy blocking = blocking(sources);
 		Resolved<Boolean> deadLetterEnabled = sources.pick("dead-letter.enabled",
 				settings -> settings.getDeadLetter().getEnabled(), null, null, Boolean.TRUE);
@@ -77,7 +81,7 @@ public final class ListenerPolicyResolver {
 					"Enable the dead-letter topic, or set max-attempts to -1 to retry until the record succeeds.");
 		}
 		String deadLetterTopic = deadLetterEnabled.value() ? this.naming.deadLetterTopic(id, group) : null;
-		return new ListenerPolicy(id, group, topics, mode, blocking, deadLetterTopic, notRetryable(declaration));
+		return new ListenerPolicy(id, group, topics, mode.value(), blocking, deadLetterTopic, notRetryable(declaration));
 	}
 
 	/**
