@@ -19,11 +19,15 @@ import org.jspecify.annotations.Nullable;
  * @param maxInterval back-off cap
  * @param jitter back-off jitter
  * @param maxAttempts deliveries before dead-lettering, {@code -1} for unlimited
+ * @param delayLevels delay levels of RETRY_TOPIC mode
+ * @param firstDelayLevel level of the first retry, from 1
+ * @param maxReconsumeTimes retries before dead-lettering in RETRY_TOPIC mode
  * @param notRetryable exceptions that go to the dead-letter topic at once
  */
 public record ListenerDeclaration(String id, String method, List<String> topics, @Nullable String groupId,
 		ReliableMode mode, @Nullable Duration initialInterval, @Nullable Double multiplier,
 		@Nullable Duration maxInterval, @Nullable Duration jitter, @Nullable Integer maxAttempts,
+		@Nullable List<Duration> delayLevels, @Nullable Integer firstDelayLevel, @Nullable Integer maxReconsumeTimes,
 		List<Class<? extends Throwable>> notRetryable) {
 
 	/**

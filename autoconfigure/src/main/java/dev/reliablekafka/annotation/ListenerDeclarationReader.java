@@ -57,7 +57,17 @@ final class ListenerDeclarationReader {
 				attributes.duration("backOff.maxDelay", backOff.maxDelayString(), backOff.maxDelay()),
 				attributes.duration("backOff.jitter", backOff.jitterString(), backOff.jitter()),
 				attributes.parse("maxAttempts", annotation.maxAttempts(), 0, Integer::valueOf),
+				attributes.parse("delayLevels", annotation.delayLevels(), 0, ListenerDeclarationReader::durations),
+				attributes.parse("firstDelayLevel", annotation.firstDelayLevel(), 0, Integer::valueOf),
+				attributes.parse("maxReconsumeTimes", annotation.maxReconsumeTimes(), 0, Integer::valueOf),
 				List.of(annotation.notRetryable()));
+	}
+
+	private static List<Duration> durations(String text) {
+		return Arrays.stream(text.split("[\\s,]+"))
+			.filter(StringUtils::hasText)
+			.map(value -> DurationStyle.detectAndParse(value, ChronoUnit.MILLIS))
+			.toList();
 	}
 
 	private String resolve(String value) {

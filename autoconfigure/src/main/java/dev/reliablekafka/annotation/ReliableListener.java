@@ -110,6 +110,28 @@ public @interface ReliableListener {
 	String maxAttempts() default "";
 
 	/**
+	 * Delay levels of {@link ReliableMode#RETRY_TOPIC}, shortest first, separated by spaces or commas, e.g.
+	 * {@code "1s 5s 10s 30s 1m"}; empty means the RocketMQ levels {@code 1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m
+	 * 10m 20m 30m 1h 2h}. Accepts placeholders.
+	 * @return the delay levels
+	 */
+	String delayLevels() default "";
+
+	/**
+	 * Level, counted from 1, of the first retry in {@link ReliableMode#RETRY_TOPIC}; retry n uses level
+	 * {@code firstDelayLevel + n - 1}. Empty means 3 (10 s with the default levels). Accepts placeholders.
+	 * @return the first delay level
+	 */
+	String firstDelayLevel() default "";
+
+	/**
+	 * Retries after the first delivery before the record goes to the dead-letter topic in
+	 * {@link ReliableMode#RETRY_TOPIC}; empty means 16. Accepts placeholders.
+	 * @return the maximum number of retries
+	 */
+	String maxReconsumeTimes() default "";
+
+	/**
 	 * Exceptions that no retry can fix: a record failing with one of them (or caused by one) goes to the
 	 * dead-letter topic at once. Added to the built-in list (deserialization and conversion failures).
 	 * @return the exception types

@@ -2,8 +2,10 @@ package dev.reliablekafka.autoconfigure;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -18,7 +20,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.annotation.EnableKafka;
 import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -32,9 +36,12 @@ import dev.reliablekafka.annotation.ReliableListenerScanner;
 import dev.reliablekafka.blocking.PartitionBackOff;
 import dev.reliablekafka.listener.ReliableContainerFactoryBuilder;
 import dev.reliablekafka.listener.ReliableListenerContainerFactory;
+import dev.reliablekafka.policy.DelayLevel;
 import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
 import dev.reliablekafka.policy.ListenerPolicyResolver;
+import dev.reliablekafka.policy.RetryTopicPolicy;
+import dev.reliablekafka.retrytopic.DelayTierScheduler;
 import dev.reliablekafka.routing.FailureRouter;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.topics.TopicNaming;
@@ -42,8 +49,9 @@ import dev.reliablekafka.topics.TopicProvisioner;
 
 /**
  * Auto-configuration of {@link ReliableListener @ReliableListener}: the scanning of annotated methods, their
- * policies, the container factory that serves them and the forwarding of failed records. It registers no global
- * error handler, so plain {@code @KafkaListener}s and the application's own error handler are left as they are.
+ * policies, the container factory that serves them, the forwarding of failed records and the delay tier
+ * scheduler. It registers no global error handler, so plain {@code @KafkaListener}s and the application's own
+ * error handler are left as they are.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @ConditionalOnClass({ EnableKafka.class, ConcurrentKafkaListenerContainerFactoryConfigurer.class })
@@ -59,11 +67,18 @@ public final class ReliableKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	TopicNaming reliableTopicNaming(ReliableKafkaProperties properties, Environment environment) {
+		ReliableKafkaProperties.Topics topics = properties.getTopics();
+		String namespace = (topics.getNamespace() != null) ? topics.getNamespace()
+				: environment.getProperty("spring.application.name");
+		return new TopicNaming(topics.getDeadLetter(), topics.getRetry(), topics.getDelay(), namespace);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	ListenerPolicies reliableListenerPolicies(ReliableListenerScanner scanner, ReliableKafkaProperties properties,
-			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory) {
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, TopicNaming naming) {
 		Object groupId = consumerFactory.getObject().getConfigurationProperties().get(ConsumerConfig.GROUP_ID_CONFIG);
-		TopicNaming naming = new TopicNaming(properties.getTopics().getDeadLetter(),
-				"reliable.kafka.topics.dead-letter");
 		ListenerPolicyResolver resolver = new ListenerPolicyResolver(properties.getDefaults(),
 				properties.getListeners(), Objects.toString(groupId, null), naming);
 		return new ListenerPolicies(scanner::getDeclarations, resolver);
@@ -72,7 +87,7 @@ public final class ReliableKafkaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RecordForwarder reliableRecordForwarder(ObjectProvider<ProducerFactory<?, ?>> producerFactory,
-			ReliableKafkaProperties properties) {
+			KafkaProperties kafkaProperties, ReliableKafkaProperties properties) {
 		Map<String, Object> config = new HashMap<>(producerFactory.getObject().getConfigurationProperties());
 		// A forward counts only once every in-sync replica has the record.
 		config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -81,6 +96,11 @@ public final class ReliableKafkaAutoConfiguration {
 		config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, properties.getForwardTimeout().toMillis());
 		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(config,
 				new ByteArraySerializer(), new ByteArraySerializer());
+		String transactionIdPrefix = kafkaProperties.getProducer().getTransactionIdPrefix();
+		if (transactionIdPrefix != null) {
+			// Distinct from the application's producers, which would otherwise fence ours.
+			factory.setTransactionIdPrefix(transactionIdPrefix + "reliable-");
+		}
 		return new RecordForwarder(factory, properties.getForwardTimeout());
 	}
 
@@ -102,7 +122,17 @@ public final class ReliableKafkaAutoConfiguration {
 				consumerFactory.getObject(), policies.getObject(),
 				(ListenerPolicy policy) -> new FailureRouter(policy, forwarder.getObject(), partitionBackOff.getObject()))
 			.customizer(customizer.getIfUnique())
-			.build());
+			.transactionManager(forwarder.getObject().getTransactionManager())
+			.build(), policies::getObject);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DelayTierScheduler reliableDelayTierScheduler(ListenerPolicies policies,
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, RecordForwarder forwarder, TopicNaming naming,
+			PartitionBackOff partitionBackOff, ReliableKafkaProperties properties) {
+		return new DelayTierScheduler(() -> delayTiers(policies), consumerFactory.getObject().getConfigurationProperties(),
+				() -> schedulerGroup(properties, naming, policies), forwarder, naming, partitionBackOff);
 	}
 
 	@Bean
@@ -111,17 +141,51 @@ public final class ReliableKafkaAutoConfiguration {
 	TopicProvisioner reliableTopicProvisioner(KafkaAdmin kafkaAdmin, ListenerPolicies policies,
 			ReliableKafkaProperties properties) {
 		ReliableKafkaProperties.Topics topics = properties.getTopics();
-		return new TopicProvisioner(kafkaAdmin.getConfigurationProperties(), () -> deadLetterTopics(policies),
+		return new TopicProvisioner(kafkaAdmin.getConfigurationProperties(), () -> forwardingTopics(policies),
 				topics.getPartitions(), topics.getReplicationFactor(), topics.getProvisioningTimeout());
 	}
 
-	private static Collection<String> deadLetterTopics(ListenerPolicies policies) {
-		return policies.all()
+	private static String schedulerGroup(ReliableKafkaProperties properties, TopicNaming naming,
+			ListenerPolicies policies) {
+		String template = properties.getTopics().getSchedulerGroup();
+		if (!template.contains(TopicNaming.NAMESPACE)) {
+			return template;
+		}
+		// Only a RETRY_TOPIC listener needs the namespace; ask in its name so that a missing one is reported.
+		String listenerId = policies.all()
 			.stream()
-			.filter(ListenerPolicy::deadLetterEnabled)
-			.map(ListenerPolicy::deadLetterTopic)
-			.map(Objects::requireNonNull)
-			.toList();
+			.filter(policy -> policy.retryTopic() != null)
+			.map(ListenerPolicy::listenerId)
+			.findFirst()
+			.orElse(null);
+		return (listenerId != null) ? template.replace(TopicNaming.NAMESPACE, naming.namespace(listenerId)) : template;
+	}
+
+	private static Collection<String> delayTiers(ListenerPolicies policies) {
+		Set<String> topics = new LinkedHashSet<>();
+		policies.all()
+			.stream()
+			.map(ListenerPolicy::retryTopic)
+			.filter(Objects::nonNull)
+			.flatMap(retryTopic -> retryTopic.reachableLevels().stream())
+			.map(DelayLevel::topic)
+			.forEach(topics::add);
+		return topics;
+	}
+
+	private static Collection<String> forwardingTopics(ListenerPolicies policies) {
+		Set<String> topics = new LinkedHashSet<>();
+		for (ListenerPolicy policy : policies.all()) {
+			if (policy.deadLetterTopic() != null) {
+				topics.add(policy.deadLetterTopic());
+			}
+			RetryTopicPolicy retryTopic = policy.retryTopic();
+			if (retryTopic != null) {
+				topics.add(retryTopic.retryTopic());
+			}
+		}
+		topics.addAll(delayTiers(policies));
+		return topics;
 	}
 
 }

@@ -70,7 +70,29 @@ public class ReliableKafkaProperties {
 		private String deadLetter = "dlq.<group>";
 
 		/**
-		 * Whether missing dead-letter topics are created at start-up.
+		 * Name of a consumer group's retry topic, which the group's RETRY_TOPIC listeners also consume; <group>
+		 * stands for the group id.
+		 */
+		private String retry = "retry.<group>";
+
+		/**
+		 * Name of a delay tier topic, where records wait for their next retry; <namespace> stands for the
+		 * namespace, <level> for a delay such as 10s. Tiers are shared by every group of the application.
+		 */
+		private String delay = "<namespace>.delay.<level>";
+
+		/**
+		 * Namespace of the application's delay tiers and scheduler; defaults to spring.application.name.
+		 */
+		private @Nullable String namespace;
+
+		/**
+		 * Consumer group of the delay tier scheduler, shared by all instances of the application.
+		 */
+		private String schedulerGroup = "<namespace>.delay-scheduler";
+
+		/**
+		 * Whether missing dead-letter, retry and delay tier topics are created at start-up.
 		 */
 		private boolean create = true;
 
@@ -95,6 +117,38 @@ public class ReliableKafkaProperties {
 
 		public void setDeadLetter(String deadLetter) {
 			this.deadLetter = deadLetter;
+		}
+
+		public String getRetry() {
+			return this.retry;
+		}
+
+		public void setRetry(String retry) {
+			this.retry = retry;
+		}
+
+		public String getDelay() {
+			return this.delay;
+		}
+
+		public void setDelay(String delay) {
+			this.delay = delay;
+		}
+
+		public @Nullable String getNamespace() {
+			return this.namespace;
+		}
+
+		public void setNamespace(@Nullable String namespace) {
+			this.namespace = namespace;
+		}
+
+		public String getSchedulerGroup() {
+			return this.schedulerGroup;
+		}
+
+		public void setSchedulerGroup(String schedulerGroup) {
+			this.schedulerGroup = schedulerGroup;
 		}
 
 		public boolean isCreate() {

@@ -1,5 +1,7 @@
 package dev.reliablekafka.listener;
 
+import java.nio.charset.StandardCharsets;
+
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -14,21 +16,27 @@ import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
 
+import dev.reliablekafka.routing.FailureHeaders;
+import dev.reliablekafka.routing.ReliableHeaders;
+
 /**
  * Deserializes, just before the listener is invoked, a record that the consumer read as raw bytes, using the
  * application's configured deserializers. The container keeps the raw record, so a failed record is forwarded
  * byte for byte; a record that cannot be deserialized raises a {@link DeserializationException}, which the
- * failure router treats as poison.
+ * failure router treats as poison. The listener also sees {@link ReliableHeaders#MESSAGE_ID} and
+ * {@link ReliableHeaders#RECONSUME_COUNT} on the first delivery, so that it can make itself idempotent.
  */
 public class DeserializingRecordInterceptor implements RecordInterceptor<Object, Object> {
 
 	private static final LogAccessor logger = new LogAccessor(DeserializingRecordInterceptor.class);
 
+	private static final byte[] FIRST_DELIVERY = "0".getBytes(StandardCharsets.UTF_8);
+
 	private final Deserializer<?> keyDeserializer;
 
 	private final Deserializer<?> valueDeserializer;
 
-	private final boolean passThrough;
+	private final boolean rawBytes;
 
 	/**
 	 * Create the interceptor.
@@ -38,20 +46,23 @@ public class DeserializingRecordInterceptor implements RecordInterceptor<Object,
 	public DeserializingRecordInterceptor(Deserializer<?> keyDeserializer, Deserializer<?> valueDeserializer) {
 		this.keyDeserializer = keyDeserializer;
 		this.valueDeserializer = valueDeserializer;
-		this.passThrough = keyDeserializer instanceof ByteArrayDeserializer
+		this.rawBytes = keyDeserializer instanceof ByteArrayDeserializer
 				&& valueDeserializer instanceof ByteArrayDeserializer;
 	}
 
 	@Override
 	public ConsumerRecord<Object, Object> intercept(ConsumerRecord<Object, Object> raw,
 			Consumer<Object, Object> consumer) {
-		if (this.passThrough) {
-			return raw;
-		}
-		// Deserializers may add or remove headers (type ids, deserialization errors): give them a copy.
+		// The raw record stays as consumed, for forwarding; deserializers may add or remove headers (type ids,
+		// deserialization errors), so the listener gets a copy.
 		Headers headers = new RecordHeaders(raw.headers().toArray());
-		Object key = deserialize(this.keyDeserializer, raw, headers, (byte[]) raw.key(), true);
-		Object value = deserialize(this.valueDeserializer, raw, headers, (byte[]) raw.value(), false);
+		if (headers.lastHeader(ReliableHeaders.MESSAGE_ID) == null) {
+			headers.add(ReliableHeaders.MESSAGE_ID, FailureHeaders.messageId(raw).getBytes(StandardCharsets.UTF_8));
+			headers.add(ReliableHeaders.RECONSUME_COUNT, FIRST_DELIVERY);
+		}
+		Object key = this.rawBytes ? raw.key() : deserialize(this.keyDeserializer, raw, headers, (byte[]) raw.key(), true);
+		Object value = this.rawBytes ? raw.value()
+				: deserialize(this.valueDeserializer, raw, headers, (byte[]) raw.value(), false);
 		return new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(),
 				raw.timestampType(), raw.serializedKeySize(), raw.serializedValueSize(), key, value, headers,
 				raw.leaderEpoch());

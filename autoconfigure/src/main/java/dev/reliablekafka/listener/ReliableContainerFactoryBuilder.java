@@ -20,11 +20,13 @@ import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.RecordInterceptor;
+import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
 import org.springframework.util.ClassUtils;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
+import dev.reliablekafka.routing.RollbackSeeker;
 
 /**
  * Builds the container factory of reliable listeners. Spring Boot's configurer applies every
@@ -33,7 +35,9 @@ import dev.reliablekafka.policy.ListenerPolicy;
  * <li>the consumer reads raw bytes and the application's deserializers run just before the listener, so that a
  * failed record can be forwarded exactly as its producer wrote it;</li>
  * <li>each container gets the failure router of its listener's policy, instead of a global error handler;</li>
- * <li>auto-commit is off, since it would commit past a failing record.</li>
+ * <li>auto-commit is off, since it would commit past a failing record;</li>
+ * <li>with transactions on, containers use the forwarding producer's transaction manager, so that a forward and
+ * the commit of the forwarded record's offset are one transaction; a rollback only rewinds.</li>
  * </ul>
  */
 public class ReliableContainerFactoryBuilder {
@@ -47,6 +51,8 @@ public class ReliableContainerFactoryBuilder {
 	private final Function<ListenerPolicy, CommonErrorHandler> routers;
 
 	private @Nullable ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> customizer;
+
+	private @Nullable KafkaAwareTransactionManager<?, ?> transactionManager;
 
 	/**
 	 * Create the builder.
@@ -77,12 +83,28 @@ public class ReliableContainerFactoryBuilder {
 	}
 
 	/**
+	 * Run every reliable listener in a transaction of this manager, so that the offsets of processed records and
+	 * the records forwarded after a failure commit together.
+	 * @param transactionManager the manager of the forwarding producer, or {@code null} when transactions are off
+	 * @return this builder
+	 */
+	public ReliableContainerFactoryBuilder transactionManager(
+			@Nullable KafkaAwareTransactionManager<?, ?> transactionManager) {
+		this.transactionManager = transactionManager;
+		return this;
+	}
+
+	/**
 	 * Build the factory.
 	 * @return the factory of reliable listener containers
 	 */
 	public ConcurrentKafkaListenerContainerFactory<Object, Object> build() {
 		Map<String, Object> config = new HashMap<>(this.applicationConsumerFactory.getConfigurationProperties());
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		if (this.transactionManager != null) {
+			// Records of aborted forwards must not be consumed from the retry topic.
+			config.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		}
 		DefaultKafkaConsumerFactory<Object, Object> rawConsumerFactory = new DefaultKafkaConsumerFactory<>(config,
 				rawBytes(), rawBytes());
 		copyHooks(rawConsumerFactory);
@@ -95,6 +117,10 @@ public class ReliableContainerFactoryBuilder {
 		RecordInterceptor<Object, Object> applicationInterceptor = factory.getRecordInterceptor();
 		factory.setRecordInterceptor((applicationInterceptor != null)
 				? new CompositeRecordInterceptor<>(deserializing, applicationInterceptor) : deserializing);
+		if (this.transactionManager != null) {
+			factory.getContainerProperties().setKafkaAwareTransactionManager(this.transactionManager);
+		}
+		factory.setAfterRollbackProcessor(new RollbackSeeker<>());
 		factory.setContainerCustomizer(this::customize);
 		return factory;
 	}

@@ -1,8 +1,11 @@
 package dev.reliablekafka.listener;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
+import org.springframework.kafka.config.AbstractKafkaListenerEndpoint;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpoint;
@@ -10,23 +13,32 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.util.function.SingletonSupplier;
 
+import dev.reliablekafka.policy.ListenerPolicies;
+import dev.reliablekafka.policy.ListenerPolicy;
+import dev.reliablekafka.policy.RetryTopicPolicy;
+
 /**
  * The container factory of reliable listeners. Spring Kafka looks this bean up while it post-processes each
  * {@code @ReliableListener} bean, so it builds its delegate only when the first container is created: by then
  * every singleton exists, and a listener class that also declares beans the factory depends on (a message
- * converter, say) causes no circular reference.
+ * converter, say) causes no circular reference. A RETRY_TOPIC listener also consumes its group's retry topic.
  */
 public class ReliableListenerContainerFactory
 		implements KafkaListenerContainerFactory<ConcurrentMessageListenerContainer<Object, Object>> {
 
 	private final SingletonSupplier<ConcurrentKafkaListenerContainerFactory<Object, Object>> delegate;
 
+	private final Supplier<ListenerPolicies> policies;
+
 	/**
 	 * Create the factory.
 	 * @param delegate builds the configured delegate on first use
+	 * @param policies supplies the policies of the reliable listeners
 	 */
-	public ReliableListenerContainerFactory(Supplier<ConcurrentKafkaListenerContainerFactory<Object, Object>> delegate) {
+	public ReliableListenerContainerFactory(Supplier<ConcurrentKafkaListenerContainerFactory<Object, Object>> delegate,
+			Supplier<ListenerPolicies> policies) {
 		this.delegate = SingletonSupplier.of(delegate);
+		this.policies = policies;
 	}
 
 	/**
@@ -39,6 +51,16 @@ public class ReliableListenerContainerFactory
 
 	@Override
 	public ConcurrentMessageListenerContainer<Object, Object> createListenerContainer(KafkaListenerEndpoint endpoint) {
+		String id = endpoint.getId();
+		ListenerPolicy policy = (id != null) ? this.policies.get().find(id) : null;
+		RetryTopicPolicy retryTopic = (policy != null) ? policy.retryTopic() : null;
+		// As a RocketMQ consumer subscribes to %RETRY%<group>, the listener consumes its group's retry topic.
+		if (retryTopic != null && endpoint instanceof AbstractKafkaListenerEndpoint<?, ?> topics
+				&& !topics.getTopics().contains(retryTopic.retryTopic())) {
+			List<String> all = new ArrayList<>(topics.getTopics());
+			all.add(retryTopic.retryTopic());
+			topics.setTopics(all.toArray(String[]::new));
+		}
 		return getDelegate().createListenerContainer(endpoint);
 	}
 

@@ -16,10 +16,12 @@ import dev.reliablekafka.annotation.ReliableMode;
  * @param mode the failure mode
  * @param blocking the in-place retry settings
  * @param deadLetterTopic the group's dead-letter topic, or {@code null} when dead-lettering is disabled
+ * @param retryTopic the retry topic settings, or {@code null} unless the mode is RETRY_TOPIC
  * @param notRetryable exception types (built-in ones included) that are never retried
  */
 public record ListenerPolicy(String listenerId, String groupId, List<String> topics, ReliableMode mode,
-		BlockingPolicy blocking, @Nullable String deadLetterTopic, List<Class<? extends Throwable>> notRetryable) {
+		BlockingPolicy blocking, @Nullable String deadLetterTopic, @Nullable RetryTopicPolicy retryTopic,
+		List<Class<? extends Throwable>> notRetryable) {
 
 	/**
 	 * Return whether records that cannot be processed go to a dead-letter topic.

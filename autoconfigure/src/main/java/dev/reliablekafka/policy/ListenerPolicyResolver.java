@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.kafka.listener.ExceptionClassifier;
 
 import dev.reliablekafka.ReliableKafkaConfigurationException;
@@ -29,6 +31,15 @@ public final class ListenerPolicyResolver {
 	static final double DEFAULT_MULTIPLIER = 2.0;
 
 	static final Duration DEFAULT_MAX_INTERVAL = Duration.ofMinutes(5);
+
+	static final List<Duration> DEFAULT_DELAY_LEVELS = Stream
+		.of("1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h".split(" "))
+		.map(level -> DurationStyle.SIMPLE.parse(level))
+		.toList();
+
+	static final int DEFAULT_FIRST_DELAY_LEVEL = 3;
+
+	static final int DEFAULT_MAX_RECONSUME_TIMES = 16;
 
 	private static final String PREFIX = "reliable.kafka.";
 
@@ -67,10 +78,6 @@ public final class ListenerPolicyResolver {
 		List<String> topics = topics(declaration);
 		String group = group(declaration);
 		Resolved<ReliableMode> mode = sources.pick("mode", ListenerSettings::getMode, declaration.mode(), "mode");
-		if (mode.value() == ReliableMode.RETRY_TOPIC) {
-			throw new ReliableKafkaConfigurationException(id, mode.origin(),
-					"is RETRY_TOPIC, which this version does not provide yet", "Use BLOCKING for now.");
-		}
 		BlockingPolicy blocking = blocking(sources);
 		Resolved<Boolean> deadLetterEnabled = sources.pick("dead-letter.enabled",
 				settings -> settings.getDeadLetter().getEnabled(), null, null, Boolean.TRUE);
@@ -81,7 +88,18 @@ public final class ListenerPolicyResolver {
 					"Enable the dead-letter topic, or set max-attempts to -1 to retry until the record succeeds.");
 		}
 		String deadLetterTopic = deadLetterEnabled.value() ? this.naming.deadLetterTopic(id, group) : null;
-		return new ListenerPolicy(id, group, topics, mode.value(), blocking, deadLetterTopic, notRetryable(declaration));
+		RetryTopicPolicy retryTopic = null;
+		if (mode.value() == ReliableMode.RETRY_TOPIC) {
+			if (!deadLetterEnabled.value()) {
+				throw new ReliableKafkaConfigurationException(id, deadLetterEnabled.origin(),
+						"is false while the mode is RETRY_TOPIC (from " + mode.origin() + "), whose last retry "
+								+ "ends in the dead-letter topic",
+						"Enable the dead-letter topic, or use BLOCKING with unlimited attempts.");
+			}
+			retryTopic = retryTopic(sources, group);
+		}
+		return new ListenerPolicy(id, group, topics, mode.value(), blocking, deadLetterTopic, retryTopic,
+				notRetryable(declaration));
 	}
 
 	/**
@@ -157,6 +175,44 @@ public final class ListenerPolicyResolver {
 		}
 		return new BlockingPolicy(initial.value(), multiplier.value(), max.value(), jitter.value(),
 				attempts.value());
+	}
+
+	private RetryTopicPolicy retryTopic(Sources sources, String group) {
+		ListenerDeclaration declaration = sources.declaration;
+		String id = declaration.id();
+		Resolved<List<Duration>> levels = sources.pick("retry-topic.delay-levels",
+				settings -> settings.getRetryTopic().getDelayLevels(), declaration.delayLevels(), "delayLevels",
+				DEFAULT_DELAY_LEVELS);
+		Resolved<Integer> first = sources.pick("retry-topic.first-delay-level",
+				settings -> settings.getRetryTopic().getFirstDelayLevel(), declaration.firstDelayLevel(),
+				"firstDelayLevel", DEFAULT_FIRST_DELAY_LEVEL);
+		Resolved<Integer> max = sources.pick("retry-topic.max-reconsume-times",
+				settings -> settings.getRetryTopic().getMaxReconsumeTimes(), declaration.maxReconsumeTimes(),
+				"maxReconsumeTimes", DEFAULT_MAX_RECONSUME_TIMES);
+		if (levels.value().isEmpty()) {
+			throw invalid(id, levels, "names no level", "List delays such as 1s 5s 10s.");
+		}
+		Duration previous = Duration.ZERO;
+		for (Duration level : levels.value()) {
+			if (level.compareTo(previous) <= 0) {
+				throw invalid(id, levels, "must be positive and strictly increasing (" + level + " follows "
+						+ previous + ")", "List the delays shortest first, without repeats.");
+			}
+			previous = level;
+		}
+		if (first.value() < 1 || first.value() > levels.value().size()) {
+			throw invalid(id, first, "is beyond the " + levels.value().size() + " delay levels of "
+					+ levels.origin(), "Use a level from 1 to " + levels.value().size() + ".");
+		}
+		if (max.value() < 1) {
+			throw invalid(id, max, "must be at least 1",
+					"Set how many retries a record gets before the dead-letter topic.");
+		}
+		List<DelayLevel> delayLevels = levels.value()
+			.stream()
+			.map(delay -> new DelayLevel(delay, this.naming.delayTopic(id, delay)))
+			.toList();
+		return new RetryTopicPolicy(this.naming.retryTopic(id, group), delayLevels, first.value(), max.value());
 	}
 
 	private Resolved<Integer> maxAttempts(Sources sources) {

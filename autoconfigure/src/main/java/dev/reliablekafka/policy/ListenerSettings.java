@@ -33,6 +33,11 @@ public class ListenerSettings {
 	private final Blocking blocking = new Blocking();
 
 	/**
+	 * Delayed redelivery through the group's retry topic, in RETRY_TOPIC mode.
+	 */
+	private final RetryTopic retryTopic = new RetryTopic();
+
+	/**
 	 * The group's dead-letter topic.
 	 */
 	private final DeadLetter deadLetter = new DeadLetter();
@@ -57,8 +62,59 @@ public class ListenerSettings {
 		return this.blocking;
 	}
 
+	public RetryTopic getRetryTopic() {
+		return this.retryTopic;
+	}
+
 	public DeadLetter getDeadLetter() {
 		return this.deadLetter;
+	}
+
+	/**
+	 * RocketMQ-style delay levels of RETRY_TOPIC mode.
+	 */
+	public static class RetryTopic {
+
+		/**
+		 * Delay levels, shortest first. Default 1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h.
+		 */
+		private @Nullable List<Duration> delayLevels;
+
+		/**
+		 * Level, counted from 1, of the first retry; retry n uses level first-delay-level + n - 1, and the last
+		 * level once the list is used up. Default 3 (10s with the default levels).
+		 */
+		private @Nullable Integer firstDelayLevel;
+
+		/**
+		 * Retries after the first delivery before the record goes to the dead-letter topic. Default 16.
+		 */
+		private @Nullable Integer maxReconsumeTimes;
+
+		public @Nullable List<Duration> getDelayLevels() {
+			return this.delayLevels;
+		}
+
+		public void setDelayLevels(@Nullable List<Duration> delayLevels) {
+			this.delayLevels = delayLevels;
+		}
+
+		public @Nullable Integer getFirstDelayLevel() {
+			return this.firstDelayLevel;
+		}
+
+		public void setFirstDelayLevel(@Nullable Integer firstDelayLevel) {
+			this.firstDelayLevel = firstDelayLevel;
+		}
+
+		public @Nullable Integer getMaxReconsumeTimes() {
+			return this.maxReconsumeTimes;
+		}
+
+		public void setMaxReconsumeTimes(@Nullable Integer maxReconsumeTimes) {
+			this.maxReconsumeTimes = maxReconsumeTimes;
+		}
+
 	}
 
 	/**

@@ -66,6 +66,36 @@ public final class FailureHeaders {
 	}
 
 	/**
+	 * Return how many times a record has been retried after its first delivery.
+	 * @param record the consumed record
+	 * @return the count it carries, or 0
+	 */
+	public static int reconsumeCount(ConsumerRecord<?, ?> record) {
+		String carried = text(record.headers(), ReliableHeaders.RECONSUME_COUNT);
+		return (carried != null) ? Integer.parseInt(carried.trim()) : 0;
+	}
+
+	/**
+	 * Set when a record is due for redelivery.
+	 * @param headers the headers of the forwarded record
+	 * @param dueTime epoch milliseconds
+	 */
+	public static void setDueTime(Headers headers, long dueTime) {
+		headers.remove(ReliableHeaders.DUE_TIME);
+		put(headers, ReliableHeaders.DUE_TIME, Long.toString(dueTime));
+	}
+
+	/**
+	 * Return when a record is due for redelivery.
+	 * @param record the record, from a delay tier
+	 * @return epoch milliseconds, or {@code null} if the record carries no due time
+	 */
+	public static @Nullable Long dueTime(ConsumerRecord<?, ?> record) {
+		String carried = text(record.headers(), ReliableHeaders.DUE_TIME);
+		return (carried != null) ? Long.valueOf(carried.trim()) : null;
+	}
+
+	/**
 	 * Return a header's value as text.
 	 * @param headers the headers
 	 * @param key the header name

@@ -1,37 +1,40 @@
 package dev.reliablekafka.routing;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.MessageListenerContainer;
-import org.springframework.kafka.listener.SeekUtils;
 import org.springframework.kafka.support.ExceptionMatcher;
 import org.springframework.kafka.support.KafkaUtils;
 
 import dev.reliablekafka.blocking.InPlaceRetries;
 import dev.reliablekafka.blocking.PartitionBackOff;
 import dev.reliablekafka.policy.BlockingPolicy;
+import dev.reliablekafka.policy.DelayLevel;
 import dev.reliablekafka.policy.ListenerPolicy;
+import dev.reliablekafka.policy.RetryTopicPolicy;
 
 /**
  * Decides what happens to a record whose processing failed, by the listener's policy and the exception:
  * <ul>
  * <li>not retryable (a poison record, a not-retryable exception): to the dead-letter topic at once;</li>
- * <li>attempts used up: to the dead-letter topic;</li>
- * <li>otherwise: retried in place after the next back-off, with only its partition waiting.</li>
+ * <li>attempts or retries used up: to the dead-letter topic;</li>
+ * <li>BLOCKING: retried in place after the next back-off, with only its partition waiting;</li>
+ * <li>RETRY_TOPIC: forwarded to the delay tier of its next retry, from where the scheduler hands it to the
+ * group's retry topic when it is due; the records behind it flow on.</li>
  * </ul>
- * The record's offset is committed only once it is dead-lettered and the broker acknowledged that; until then
- * the record, and everything behind it in its partition, stays in place. When the dead-letter topic cannot be
- * written, the record is retried in place instead: it is never skipped.
+ * The record's offset is committed only once the broker acknowledged the forward (in the same transaction when
+ * transactions are on); until then the record, and everything behind it in its partition, stays in place. When
+ * a forward fails, the record is retried in place instead: it is never skipped.
  */
 public class FailureRouter implements CommonErrorHandler {
 
@@ -73,39 +76,75 @@ public class FailureRouter implements CommonErrorHandler {
 		ConsumerRecord<?, ?> failed = records.get(0);
 		InPlaceRetries.Failure failure = this.retries.failed(failed);
 		boolean retryable = !this.notRetryable.match(thrown);
-		boolean exhausted = this.policy.blocking().isExhausted(failure.failedAttempts());
-		if ((!retryable || exhausted) && this.policy.deadLetterEnabled()
-				&& deadLetter(failed, thrown, failure, retryable)) {
+		RetryTopicPolicy retryTopic = this.policy.retryTopic();
+		boolean handedOver;
+		if (retryTopic != null) {
+			int reconsumed = FailureHeaders.reconsumeCount(failed);
+			handedOver = (!retryable || retryTopic.isExhausted(reconsumed))
+					? deadLetter(failed, thrown, reconsumed, retryable ? (reconsumed + 1) + " deliveries" : null)
+					: sendToDelayTier(failed, thrown, retryTopic.levelOfRetry(reconsumed + 1), reconsumed + 1);
+		}
+		else {
+			boolean exhausted = this.policy.blocking().isExhausted(failure.failedAttempts());
+			handedOver = (!retryable || exhausted) && this.policy.deadLetterEnabled() && deadLetter(failed, thrown,
+					failure.failedAttempts() - 1, retryable ? failure.failedAttempts() + " attempts" : null);
+		}
+		if (handedOver) {
 			this.retries.forget(failed);
-			seek(records.subList(1, records.size()), consumer);
-			return; // the container now commits the dead-lettered record
+			RecordSeeks.rewind(records.subList(1, records.size()), consumer);
+			return; // the container now commits the forwarded record
 		}
 		retryInPlace(records, consumer, container, failure, thrown, retryable);
 	}
 
-	private boolean deadLetter(ConsumerRecord<?, ?> record, Exception thrown, InPlaceRetries.Failure failure,
-			boolean retryable) {
-		String topic = this.policy.deadLetterTopic();
-		try {
-			this.forwarder.forward(record, topic, FailureHeaders.forFailure(record, this.policy.groupId(), thrown,
-					failure.failedAttempts() - 1, failure.firstFailureTime()));
-		}
-		catch (ForwardingFailedException ex) {
-			logger.error(ex, () -> describe(record) + " could not be dead-lettered; it stays in place and is "
-					+ "retried until the dead-letter topic accepts it");
+	private boolean sendToDelayTier(ConsumerRecord<?, ?> record, Exception thrown, DelayLevel level, int retry) {
+		long now = System.currentTimeMillis();
+		Headers headers = FailureHeaders.forFailure(record, this.policy.groupId(), thrown, retry, now);
+		FailureHeaders.setDueTime(headers, now + level.delay().toMillis());
+		if (!forward(record, level.topic(), headers)) {
 			return false;
 		}
-		String why = retryable ? "after " + failure.failedAttempts() + " attempts" : "(not retryable)";
+		logger.info(() -> describe(record) + " failed (" + FailureHeaders.unwrap(thrown) + "); retry " + retry
+				+ " of " + this.policy.retryTopic().maxReconsumeTimes() + " in " + level.delay() + " via "
+				+ level.topic());
+		return true;
+	}
+
+	/**
+	 * Send a record to the dead-letter topic.
+	 * @param exhaustedAfter how many attempts were used up, or {@code null} if the failure is not retryable
+	 */
+	private boolean deadLetter(ConsumerRecord<?, ?> record, Exception thrown, int reconsumeCount,
+			@Nullable String exhaustedAfter) {
+		String topic = this.policy.deadLetterTopic();
+		Headers headers = FailureHeaders.forFailure(record, this.policy.groupId(), thrown, reconsumeCount,
+				System.currentTimeMillis());
+		if (!forward(record, topic, headers)) {
+			return false;
+		}
+		String why = (exhaustedAfter != null) ? "after " + exhaustedAfter : "(not retryable)";
 		logger.error(FailureHeaders.unwrap(thrown),
 				() -> describe(record) + " failed " + why + " and was sent to " + topic);
 		return true;
+	}
+
+	private boolean forward(ConsumerRecord<?, ?> record, String topic, Headers headers) {
+		try {
+			this.forwarder.forward(record, topic, headers);
+			return true;
+		}
+		catch (ForwardingFailedException ex) {
+			logger.error(ex, () -> describe(record) + " could not be forwarded to " + topic
+					+ "; it stays in place and is retried until the forward succeeds");
+			return false;
+		}
 	}
 
 	private void retryInPlace(List<ConsumerRecord<?, ?>> records, Consumer<?, ?> consumer,
 			MessageListenerContainer container, InPlaceRetries.Failure failure, Exception thrown, boolean retryable) {
 		ConsumerRecord<?, ?> failed = records.get(0);
 		Duration wait = Duration.ofMillis(failure.nextBackOff());
-		seek(records, consumer);
+		RecordSeeks.rewind(records, consumer);
 		this.partitionBackOff.pause(container, new TopicPartition(failed.topic(), failed.partition()), wait);
 		if (!retryable) {
 			logger.error(FailureHeaders.unwrap(thrown), () -> describe(failed) + " is not retryable but "
@@ -128,13 +167,6 @@ public class FailureRouter implements CommonErrorHandler {
 
 	private String describe(ConsumerRecord<?, ?> record) {
 		return "Reliable listener '" + this.policy.listenerId() + "': record " + KafkaUtils.format(record);
-	}
-
-	private static void seek(List<ConsumerRecord<?, ?>> records, Consumer<?, ?> consumer) {
-		Map<TopicPartition, Long> positions = new LinkedHashMap<>();
-		records.forEach(record -> positions.putIfAbsent(new TopicPartition(record.topic(), record.partition()),
-				record.offset()));
-		SeekUtils.seekPartitions(consumer, positions, logger);
 	}
 
 	@Override

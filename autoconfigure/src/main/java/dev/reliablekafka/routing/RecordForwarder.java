@@ -14,6 +14,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.support.KafkaUtils;
+import org.springframework.kafka.transaction.KafkaTransactionManager;
 
 /**
  * Sends a consumed record to another topic with exactly the key and value bytes its producer wrote, and returns
@@ -27,15 +28,30 @@ public class RecordForwarder implements DisposableBean {
 
 	private final Duration timeout;
 
+	private final @Nullable KafkaTransactionManager<byte[], byte[]> transactionManager;
+
 	/**
 	 * Create a forwarder.
-	 * @param producerFactory a factory of byte-array producers with {@code acks=all}; destroyed with the forwarder
+	 * @param producerFactory a factory of byte-array producers with {@code acks=all}; destroyed with the
+	 * forwarder. When it is transactional, every forward must run in a transaction of
+	 * {@link #getTransactionManager()}, as it does in the listener containers it serves.
 	 * @param timeout how long to wait for the broker's acknowledgement
 	 */
 	public RecordForwarder(ProducerFactory<byte[], byte[]> producerFactory, Duration timeout) {
 		this.producerFactory = producerFactory;
 		this.template = new KafkaTemplate<>(producerFactory);
 		this.timeout = timeout;
+		this.transactionManager = producerFactory.transactionCapable()
+				? new KafkaTransactionManager<>(producerFactory) : null;
+	}
+
+	/**
+	 * Return the transaction manager that makes a forward and the offset commit of the forwarded record one
+	 * transaction.
+	 * @return the transaction manager, or {@code null} when transactions are off
+	 */
+	public @Nullable KafkaTransactionManager<byte[], byte[]> getTransactionManager() {
+		return this.transactionManager;
 	}
 
 	/**

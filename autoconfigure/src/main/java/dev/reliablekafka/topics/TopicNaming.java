@@ -1,14 +1,19 @@
 package dev.reliablekafka.topics;
 
+import java.time.Duration;
+
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
+import org.jspecify.annotations.Nullable;
 
 import dev.reliablekafka.ReliableKafkaConfigurationException;
+import dev.reliablekafka.policy.DelayLevel;
 
 /**
  * Turns the topic name templates of {@code reliable.kafka.topics} into topic names. Templates use
  * {@value #GROUP} for the consumer group, {@value #NAMESPACE} for the application's namespace and
- * {@value #LEVEL} for a delay level, because Kafka topic names cannot hold RocketMQ's {@code %}.
+ * {@value #LEVEL} for a delay level such as {@code 10s}: RocketMQ's {@code %RETRY%<group>} becomes
+ * {@code retry.<group>}, because Kafka topic names cannot hold {@code %}.
  */
 public final class TopicNaming {
 
@@ -21,18 +26,29 @@ public final class TopicNaming {
 	/** Stands for a delay level such as {@code 10s} in a template. */
 	public static final String LEVEL = "<level>";
 
+	private static final String PREFIX = "reliable.kafka.topics.";
+
 	private final String deadLetterTemplate;
 
-	private final String deadLetterProperty;
+	private final String retryTemplate;
+
+	private final String delayTemplate;
+
+	private final @Nullable String namespace;
 
 	/**
 	 * Create the naming.
-	 * @param deadLetterTemplate template of the group's dead-letter topic, e.g. {@code dlq.<group>}
-	 * @param deadLetterProperty the property the template comes from, for error messages
+	 * @param deadLetterTemplate template of a group's dead-letter topic, e.g. {@code dlq.<group>}
+	 * @param retryTemplate template of a group's retry topic, e.g. {@code retry.<group>}
+	 * @param delayTemplate template of a delay tier topic, e.g. {@code <namespace>.delay.<level>}
+	 * @param namespace the namespace of the application's delay tiers, or {@code null} if none is configured
 	 */
-	public TopicNaming(String deadLetterTemplate, String deadLetterProperty) {
+	public TopicNaming(String deadLetterTemplate, String retryTemplate, String delayTemplate,
+			@Nullable String namespace) {
 		this.deadLetterTemplate = deadLetterTemplate;
-		this.deadLetterProperty = deadLetterProperty;
+		this.retryTemplate = retryTemplate;
+		this.delayTemplate = delayTemplate;
+		this.namespace = namespace;
 	}
 
 	/**
@@ -42,9 +58,78 @@ public final class TopicNaming {
 	 * @return the validated topic name
 	 */
 	public String deadLetterTopic(String listenerId, String group) {
-		String name = this.deadLetterTemplate.replace(GROUP, group);
-		validate(listenerId, name, this.deadLetterProperty + " (" + this.deadLetterTemplate + ")");
+		return fill(listenerId, this.deadLetterTemplate, "dead-letter", group, null);
+	}
+
+	/**
+	 * Return the retry topic of a consumer group.
+	 * @param listenerId the listener asking, for error messages
+	 * @param group the consumer group
+	 * @return the validated topic name
+	 */
+	public String retryTopic(String listenerId, String group) {
+		requirePlaceholder(listenerId, this.retryTemplate, "retry", GROUP,
+				"each group consumes its own retry topic, so the name must hold " + GROUP);
+		return fill(listenerId, this.retryTemplate, "retry", group, null);
+	}
+
+	/**
+	 * Return the retry topic of a consumer group named in a record header.
+	 * @param group the consumer group
+	 * @return the topic name
+	 */
+	public String retryTopic(String group) {
+		return this.retryTemplate.replace(GROUP, group);
+	}
+
+	/**
+	 * Return the delay tier topic of a delay.
+	 * @param listenerId the listener asking, for error messages
+	 * @param delay the delay
+	 * @return the validated topic name
+	 */
+	public String delayTopic(String listenerId, Duration delay) {
+		requirePlaceholder(listenerId, this.delayTemplate, "delay", LEVEL,
+				"each delay level needs its own topic, so the name must hold " + LEVEL);
+		return fill(listenerId, this.delayTemplate, "delay", null, DelayLevel.name(delay));
+	}
+
+	/**
+	 * Return the namespace of the delay tiers.
+	 * @param listenerId the listener asking, for error messages
+	 * @return the namespace
+	 */
+	public String namespace(String listenerId) {
+		if (this.namespace == null || this.namespace.isBlank()) {
+			throw new ReliableKafkaConfigurationException(listenerId, PREFIX + "namespace",
+					"is not set and neither is spring.application.name",
+					"Set spring.application.name (or " + PREFIX + "namespace): delay tier topics are named after it.");
+		}
+		return this.namespace;
+	}
+
+	private String fill(String listenerId, String template, String property, @Nullable String group,
+			@Nullable String level) {
+		String name = template;
+		if (group != null) {
+			name = name.replace(GROUP, group);
+		}
+		if (level != null) {
+			name = name.replace(LEVEL, level);
+		}
+		if (name.contains(NAMESPACE)) {
+			name = name.replace(NAMESPACE, namespace(listenerId));
+		}
+		validate(listenerId, name, PREFIX + property + " (" + template + ")");
 		return name;
+	}
+
+	private static void requirePlaceholder(String listenerId, String template, String property, String placeholder,
+			String why) {
+		if (!template.contains(placeholder)) {
+			throw new ReliableKafkaConfigurationException(listenerId, PREFIX + property + " (" + template + ")",
+					"has no " + placeholder, "Put " + placeholder + " in the template: " + why + ".");
+		}
 	}
 
 	/**
@@ -54,7 +139,7 @@ public final class TopicNaming {
 	 * @param setting where the name comes from, for the error message
 	 * @throws ReliableKafkaConfigurationException when Kafka would refuse the name
 	 */
-	public static void validate(String listenerId, String name, String setting) {
+	public static void validate(@Nullable String listenerId, String name, String setting) {
 		try {
 			Topic.validate(name);
 		}

@@ -1,0 +1,114 @@
+package dev.reliablekafka.retrytopic;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
+
+import dev.reliablekafka.blocking.PartitionBackOff;
+import dev.reliablekafka.routing.RecordForwarder;
+import dev.reliablekafka.routing.RollbackSeeker;
+import dev.reliablekafka.topics.TopicNaming;
+
+/**
+ * Runs, inside each application instance, the consumer of the application's delay tiers. All instances share
+ * one consumer group, so they share the work. A partition whose head record is not due is paused until the due
+ * time, then the record is handed to its group's retry topic and only then committed; with transactions on, the
+ * hand-off and the commit are one transaction. Pending records stay in Kafka, so they survive restarts and cost
+ * no memory.
+ */
+public class DelayTierScheduler implements SmartLifecycle {
+
+	private final Supplier<Collection<String>> tierTopics;
+
+	private final Map<String, Object> consumerConfig;
+
+	private final Supplier<String> groupId;
+
+	private final RecordForwarder forwarder;
+
+	private final TopicNaming naming;
+
+	private final PartitionBackOff partitionBackOff;
+
+	private @Nullable ConcurrentMessageListenerContainer<byte[], byte[]> container;
+
+	/**
+	 * Create the scheduler.
+	 * @param tierTopics supplies the delay tier topics some listener can reach
+	 * @param consumerConfig the application's consumer configuration (connection, security)
+	 * @param groupId supplies the scheduler's consumer group
+	 * @param forwarder sends due records
+	 * @param naming names each group's retry topic
+	 * @param partitionBackOff pauses partitions until their head record is due
+	 */
+	public DelayTierScheduler(Supplier<Collection<String>> tierTopics, Map<String, Object> consumerConfig,
+			Supplier<String> groupId, RecordForwarder forwarder, TopicNaming naming, PartitionBackOff partitionBackOff) {
+		this.tierTopics = tierTopics;
+		this.consumerConfig = consumerConfig;
+		this.groupId = groupId;
+		this.forwarder = forwarder;
+		this.naming = naming;
+		this.partitionBackOff = partitionBackOff;
+	}
+
+	@Override
+	public synchronized void start() {
+		Collection<String> topics = this.tierTopics.get();
+		if (topics.isEmpty() || this.container != null) {
+			return;
+		}
+		Map<String, Object> config = new HashMap<>(this.consumerConfig);
+		String group = this.groupId.get();
+		config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		DefaultKafkaConsumerFactory<byte[], byte[]> consumerFactory = new DefaultKafkaConsumerFactory<>(config,
+				new ByteArrayDeserializer(), new ByteArrayDeserializer());
+		ContainerProperties properties = new ContainerProperties(topics.toArray(String[]::new));
+		properties.setGroupId(group);
+		properties.setMessageListener(new DueRecordForwarder(this.forwarder, this.naming));
+		KafkaAwareTransactionManager<?, ?> transactionManager = this.forwarder.getTransactionManager();
+		if (transactionManager != null) {
+			properties.setKafkaAwareTransactionManager(transactionManager);
+		}
+		ConcurrentMessageListenerContainer<byte[], byte[]> created = new ConcurrentMessageListenerContainer<>(
+				consumerFactory, properties);
+		created.setBeanName("reliable-delay-scheduler");
+		created.setCommonErrorHandler(new DueTimeErrorHandler(this.partitionBackOff));
+		created.setAfterRollbackProcessor(new RollbackSeeker<>());
+		created.start();
+		this.container = created;
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (this.container != null) {
+			this.container.stop();
+			this.container = null;
+		}
+	}
+
+	@Override
+	public synchronized boolean isRunning() {
+		return this.container != null && this.container.isRunning();
+	}
+
+	@Override
+	public int getPhase() {
+		return AbstractMessageListenerContainer.DEFAULT_PHASE;
+	}
+
+}
