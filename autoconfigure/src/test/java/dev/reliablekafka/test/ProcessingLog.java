@@ -5,6 +5,9 @@ import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import dev.reliablekafka.routing.FailureHeaders;
+import dev.reliablekafka.routing.ReliableHeaders;
+
 /**
  * What test listeners were handed, in order, with when. Thread-safe.
  */
@@ -21,8 +24,22 @@ public class ProcessingLog {
 	 */
 	public synchronized int add(String listener, ConsumerRecord<?, ?> record, boolean succeeded) {
 		this.entries.add(new Entry(listener, record.topic(), record.partition(), record.offset(),
-				String.valueOf(record.value()), System.nanoTime(), succeeded));
+				String.valueOf(record.value()), System.nanoTime(), succeeded,
+				FailureHeaders.text(record.headers(), ReliableHeaders.MESSAGE_ID),
+				FailureHeaders.text(record.headers(), ReliableHeaders.RECONSUME_COUNT)));
 		return deliveries(listener, record.partition(), record.offset());
+	}
+
+	/**
+	 * Return how often a message was delivered, wherever it came from.
+	 * @param listener the listener id
+	 * @param messageId the message id
+	 * @return the deliveries
+	 */
+	public synchronized int deliveriesOf(String listener, String messageId) {
+		return (int) this.entries.stream()
+			.filter(entry -> entry.listener.equals(listener) && messageId.equals(entry.messageId))
+			.count();
 	}
 
 	/**
@@ -66,9 +83,11 @@ public class ProcessingLog {
 	 * @param value the value, as text
 	 * @param nanos when, from {@link System#nanoTime()}
 	 * @param succeeded whether processing succeeded
+	 * @param messageId the message id header the listener saw
+	 * @param reconsumeCount the reconsume count header the listener saw
 	 */
 	public record Entry(String listener, String topic, int partition, long offset, String value, long nanos,
-			boolean succeeded) {
+			boolean succeeded, String messageId, String reconsumeCount) {
 	}
 
 }

@@ -31,6 +31,10 @@ public final class ReliableTestApp {
 				"spring.kafka.consumer.auto-offset-reset=earliest", "spring.main.banner-mode=off",
 				"spring.kafka.listener.poll-timeout=500ms"));
 		all.addAll(List.of(properties));
+		if (all.stream().noneMatch(property -> property.startsWith("spring.application.name="))) {
+			// Delay tiers are per application: keep tests apart on the shared broker.
+			all.add("spring.application.name=" + KafkaTestClient.unique("app"));
+		}
 		return new SpringApplicationBuilder(TestApplication.class, listeners).web(WebApplicationType.NONE)
 			.properties(all.toArray(String[]::new))
 			.initializers(context -> context.getBeanFactory().registerSingleton("kafkaTestClient", kafka))
