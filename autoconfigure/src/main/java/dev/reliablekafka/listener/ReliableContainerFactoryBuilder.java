@@ -137,6 +137,8 @@ public class ReliableContainerFactoryBuilder {
 					+ "', which serves @ReliableListener methods only; use @ReliableListener or another factory");
 		}
 		container.setCommonErrorHandler(this.routers.apply(policy));
+		// Deserialize inside the transaction, so that the failure router still sees the raw record.
+		container.setInterceptBeforeTx(false);
 	}
 
 	// Metrics listeners and post-processors of the application's factory apply to reliable consumers too.

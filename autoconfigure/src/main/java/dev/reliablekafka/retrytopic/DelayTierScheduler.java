@@ -14,18 +14,16 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
 
 import dev.reliablekafka.blocking.PartitionBackOff;
 import dev.reliablekafka.routing.RecordForwarder;
-import dev.reliablekafka.routing.RollbackSeeker;
 import dev.reliablekafka.topics.TopicNaming;
 
 /**
  * Runs, inside each application instance, the consumer of the application's delay tiers. All instances share
  * one consumer group, so they share the work. A partition whose head record is not due is paused until the due
  * time, then the record is handed to its group's retry topic and only then committed; with transactions on, the
- * hand-off and the commit are one transaction. Pending records stay in Kafka, so they survive restarts and cost
+ * hand-off and the commit are one transaction (see {@link DueRecordForwarder}). Pending records stay in Kafka, so they survive restarts and cost
  * no memory.
  */
 public class DelayTierScheduler implements SmartLifecycle {
@@ -80,15 +78,10 @@ public class DelayTierScheduler implements SmartLifecycle {
 		ContainerProperties properties = new ContainerProperties(topics.toArray(String[]::new));
 		properties.setGroupId(group);
 		properties.setMessageListener(new DueRecordForwarder(this.forwarder, this.naming));
-		KafkaAwareTransactionManager<?, ?> transactionManager = this.forwarder.getTransactionManager();
-		if (transactionManager != null) {
-			properties.setKafkaAwareTransactionManager(transactionManager);
-		}
 		ConcurrentMessageListenerContainer<byte[], byte[]> created = new ConcurrentMessageListenerContainer<>(
 				consumerFactory, properties);
 		created.setBeanName("reliable-delay-scheduler");
 		created.setCommonErrorHandler(new DueTimeErrorHandler(this.partitionBackOff));
-		created.setAfterRollbackProcessor(new RollbackSeeker<>());
 		created.start();
 		this.container = created;
 	}

@@ -1,9 +1,10 @@
 package dev.reliablekafka.retrytopic;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.springframework.core.log.LogAccessor;
-import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.listener.ConsumerAwareMessageListener;
 import org.springframework.kafka.support.KafkaUtils;
 
 import dev.reliablekafka.routing.FailureHeaders;
@@ -13,9 +14,11 @@ import dev.reliablekafka.topics.TopicNaming;
 
 /**
  * The scheduler's listener: hands a delay tier record that is due to the retry topic of the group that failed
- * to process it, unchanged, and refuses one that is not due yet so that its partition waits.
+ * to process it, unchanged, and refuses one that is not due yet so that its partition waits. With transactions on,
+ * the hand-off and the commit of the tier offset are one transaction: the record is in the retry topic exactly
+ * once.
  */
-public class DueRecordForwarder implements MessageListener<byte[], byte[]> {
+public class DueRecordForwarder implements ConsumerAwareMessageListener<byte[], byte[]> {
 
 	private static final LogAccessor logger = new LogAccessor(DueRecordForwarder.class);
 
@@ -34,7 +37,7 @@ public class DueRecordForwarder implements MessageListener<byte[], byte[]> {
 	}
 
 	@Override
-	public void onMessage(ConsumerRecord<byte[], byte[]> record) {
+	public void onMessage(ConsumerRecord<byte[], byte[]> record, Consumer<?, ?> consumer) {
 		Long dueTime = FailureHeaders.dueTime(record);
 		String group = FailureHeaders.text(record.headers(), ReliableHeaders.GROUP);
 		if (dueTime == null || group == null) {
@@ -45,7 +48,8 @@ public class DueRecordForwarder implements MessageListener<byte[], byte[]> {
 		if (dueTime > System.currentTimeMillis()) {
 			throw new NotDueYetException(dueTime);
 		}
-		this.forwarder.forward(record, this.naming.retryTopic(group), record.headers());
+		this.forwarder.forwardAndCommit(record, this.naming.retryTopic(group), record.headers(),
+				consumer.groupMetadata());
 	}
 
 }

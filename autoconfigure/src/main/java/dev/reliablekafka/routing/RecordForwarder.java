@@ -1,16 +1,21 @@
 package dev.reliablekafka.routing;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.support.KafkaUtils;
@@ -62,10 +67,46 @@ public class RecordForwarder implements DisposableBean {
 	 * @throws ForwardingFailedException if the broker did not acknowledge the record in time
 	 */
 	public void forward(ConsumerRecord<?, ?> record, String topic, Headers headers) {
+		send(this.template, record, topic, headers);
+	}
+
+	/**
+	 * Forward a record and commit its offset for a consumer group, in one transaction when transactions are on
+	 * and none is in progress; otherwise only forward it, leaving the commit to the caller.
+	 * @param record the consumed record, whose key and value are the raw bytes
+	 * @param topic where to send it
+	 * @param headers the headers to send with it
+	 * @param group the consumer group whose offset to commit
+	 * @throws ForwardingFailedException if the forward or the commit failed; neither took effect then
+	 */
+	public void forwardAndCommit(ConsumerRecord<?, ?> record, String topic, Headers headers,
+			ConsumerGroupMetadata group) {
+		if (this.transactionManager == null || this.template.inTransaction()) {
+			forward(record, topic, headers);
+			return;
+		}
+		try {
+			this.template.executeInTransaction(operations -> {
+				send(operations, record, topic, headers);
+				operations.sendOffsetsToTransaction(Map.of(new TopicPartition(record.topic(), record.partition()),
+						new OffsetAndMetadata(record.offset() + 1)), group);
+				return null;
+			});
+		}
+		catch (ForwardingFailedException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			throw failed(record, topic, ex);
+		}
+	}
+
+	private void send(KafkaOperations<byte[], byte[]> operations, ConsumerRecord<?, ?> record, String topic,
+			Headers headers) {
 		ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, null, null, bytes(record.key()),
 				bytes(record.value()), headers);
 		try {
-			this.template.send(out).get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+			operations.send(out).get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -98,6 +98,48 @@ class ConfigurationFailureTests {
 	}
 
 	@Test
+	void illegalRetryTopicTemplate() {
+		assertFailure(RetryListener.class, "spring.application.name=shop", "reliable.kafka.topics.retry=retry:<group>",
+				"reliable.kafka.topics.retry (retry:<group>) gives the illegal topic name 'retry:order-service'");
+	}
+
+	@Test
+	void retryTopicTemplateWithoutGroup() {
+		assertFailure(RetryListener.class, "spring.application.name=shop", "reliable.kafka.topics.retry=retries",
+				"reliable.kafka.topics.retry (retries) has no <group>");
+	}
+
+	@Test
+	void delayLevelsNotIncreasing() {
+		assertFailure(RetryListener.class, "spring.application.name=shop",
+				"reliable.kafka.defaults.retry-topic.delay-levels=1s,5s,5s",
+				"reliable.kafka.defaults.retry-topic.delay-levels is [PT1S, PT5S, PT5S] but must be positive and "
+						+ "strictly increasing (PT5S follows PT5S)");
+	}
+
+	@Test
+	void firstDelayLevelBeyondTheList() {
+		assertFailure(RetryListener.class, "spring.application.name=shop",
+				"reliable.kafka.listeners.orders.retry-topic.delay-levels=1s,5s,10s",
+				"reliable.kafka.listeners.orders.retry-topic.first-delay-level=4",
+				"reliable.kafka.listeners.orders.retry-topic.first-delay-level is 4 but is beyond the 3 delay levels "
+						+ "of reliable.kafka.listeners.orders.retry-topic.delay-levels");
+	}
+
+	@Test
+	void retryTopicWithoutNamespace() {
+		assertFailure(RetryListener.class, "unused=true",
+				"reliable.kafka.topics.namespace is not set and neither is spring.application.name");
+	}
+
+	@Test
+	void retryTopicWithDeadLetteringDisabled() {
+		assertFailure(RetryListener.class, "spring.application.name=shop",
+				"reliable.kafka.listeners.orders.dead-letter.enabled=false",
+				"reliable.kafka.listeners.orders.dead-letter.enabled is false while the mode is RETRY_TOPIC");
+	}
+
+	@Test
 	void deadLetterTopicThatCannotBeCreated() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
@@ -148,6 +190,16 @@ class ConfigurationFailureTests {
 	static class OrderListener {
 
 		@ReliableListener(id = "orders", topics = "OrderTopic", groupId = "order-service")
+		void onOrder(String order) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RetryListener {
+
+		@ReliableListener(id = "orders", topics = "OrderTopic", groupId = "order-service",
+				mode = dev.reliablekafka.annotation.ReliableMode.RETRY_TOPIC)
 		void onOrder(String order) {
 		}
 
