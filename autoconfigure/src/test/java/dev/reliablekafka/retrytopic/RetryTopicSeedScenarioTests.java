@@ -2,6 +2,7 @@ package dev.reliablekafka.retrytopic;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -12,9 +13,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.handler.annotation.Header;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
+import dev.reliablekafka.routing.ReliableHeaders;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ProcessingLog;
@@ -69,6 +72,8 @@ class RetryTopicSeedScenarioTests {
 				assertThat(redelivery.messageId()).isEqualTo(failure.messageId());
 				assertThat(failure.reconsumeCount()).isEqualTo("0");
 				assertThat(redelivery.reconsumeCount()).isEqualTo("1");
+				assertThat(app.getBean(OrderService.class).headers).endsWith(topic + "-0-100/0", topic + "-0-101/0",
+						topic + "-0-100/1");
 				assertThat(log.succeeded("orders")).extracting(Entry::value).filteredOn(value -> !value.equals("filler"))
 					.containsExactly("B", "A");
 				await().atMost(Duration.ofSeconds(30))
@@ -80,6 +85,8 @@ class RetryTopicSeedScenarioTests {
 	@Configuration(proxyBeanMethods = false)
 	static class OrderService {
 
+		final List<String> headers = new CopyOnWriteArrayList<>();
+
 		private final ProcessingLog log;
 
 		OrderService(ProcessingLog log) {
@@ -88,7 +95,9 @@ class RetryTopicSeedScenarioTests {
 
 		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
 				mode = ReliableMode.RETRY_TOPIC)
-		void onOrder(ConsumerRecord<String, String> record) {
+		void onOrder(ConsumerRecord<String, String> record, @Header(ReliableHeaders.MESSAGE_ID) String messageId,
+				@Header(ReliableHeaders.RECONSUME_COUNT) String reconsumeCount) {
+			this.headers.add(messageId + "/" + reconsumeCount);
 			boolean fail = "A".equals(record.value()) && !record.topic().startsWith("retry.");
 			this.log.add("orders", record, !fail);
 			if (fail) {
