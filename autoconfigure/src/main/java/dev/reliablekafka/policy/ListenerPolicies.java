@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
+import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ListenerDeclaration;
 
 /**
@@ -57,12 +58,31 @@ public class ListenerPolicies implements SmartInitializingSingleton {
 		return policies().values();
 	}
 
+	// Listeners of one group consuming one retry topic would receive each other's retries.
+	private static void checkRetryTopicsNotShared(Collection<ListenerPolicy> policies) {
+		Map<String, ListenerPolicy> byRetryTopic = new LinkedHashMap<>();
+		for (ListenerPolicy policy : policies) {
+			RetryTopicPolicy retryTopic = policy.retryTopic();
+			if (retryTopic == null) {
+				continue;
+			}
+			ListenerPolicy other = byRetryTopic.putIfAbsent(retryTopic.retryTopic(), policy);
+			if (other != null) {
+				throw new ReliableKafkaConfigurationException(policy.listenerId(), "group '" + policy.groupId() + "'",
+						"is also the group of RETRY_TOPIC listener '" + other.listenerId()
+								+ "': both would consume " + retryTopic.retryTopic() + " and get each other's retries",
+						"Give each RETRY_TOPIC listener its own consumer group.");
+			}
+		}
+	}
+
 	private synchronized Map<String, ListenerPolicy> policies() {
 		if (this.policies == null) {
 			List<ListenerDeclaration> all = this.declarations.get();
 			this.resolver.checkOverridesMatch(all);
 			Map<String, ListenerPolicy> resolved = new LinkedHashMap<>();
 			all.forEach(declaration -> resolved.put(declaration.id(), this.resolver.resolve(declaration)));
+			checkRetryTopicsNotShared(resolved.values());
 			this.policies = resolved;
 		}
 		return this.policies;

@@ -140,6 +140,12 @@ class ConfigurationFailureTests {
 	}
 
 	@Test
+	void twoRetryTopicListenersInOneGroup() {
+		assertFailure(SharedGroupRetryListeners.class, "spring.application.name=shop",
+				"Reliable listener 'second': group 'shared' is also the group of RETRY_TOPIC listener 'first'");
+	}
+
+	@Test
 	void deadLetterTopicThatCannotBeCreated() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
@@ -201,6 +207,21 @@ class ConfigurationFailureTests {
 		@ReliableListener(id = "orders", topics = "OrderTopic", groupId = "order-service",
 				mode = dev.reliablekafka.annotation.ReliableMode.RETRY_TOPIC)
 		void onOrder(String order) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SharedGroupRetryListeners {
+
+		@ReliableListener(id = "first", topics = "OrderTopic", groupId = "shared",
+				mode = dev.reliablekafka.annotation.ReliableMode.RETRY_TOPIC)
+		void first(String order) {
+		}
+
+		@ReliableListener(id = "second", topics = "RefundTopic", groupId = "shared",
+				mode = dev.reliablekafka.annotation.ReliableMode.RETRY_TOPIC)
+		void second(String refund) {
 		}
 
 	}
