@@ -12,14 +12,16 @@ import org.springframework.util.StringUtils;
 
 /**
  * Starts a single-node KRaft broker in-process when no {@code spring.kafka.bootstrap-servers} is configured
- * (neither in properties nor as {@code SPRING_KAFKA_BOOTSTRAP_SERVERS}), and points the application at it.
+ * (neither in properties nor as {@code SPRING_KAFKA_BOOTSTRAP_SERVERS}), and points the application at it. Set
+ * {@code sample.embedded-kafka=false} to start none, e.g. when a Testcontainers broker provides the connection.
  */
-class EmbeddedKafkaInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+public class EmbeddedKafkaInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
 	@Override
 	public void initialize(ConfigurableApplicationContext context) {
 		ConfigurableEnvironment environment = context.getEnvironment();
-		if (StringUtils.hasText(environment.getProperty("spring.kafka.bootstrap-servers"))) {
+		if (StringUtils.hasText(environment.getProperty("spring.kafka.bootstrap-servers"))
+				|| !environment.getProperty("sample.embedded-kafka", Boolean.class, true)) {
 			return;
 		}
 		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
