@@ -3,6 +3,7 @@ package dev.reliablekafka.annotation;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -45,11 +46,11 @@ final class ListenerDeclarationReader {
 					"Give the listener a unique id: it keys its reliable.kafka.listeners.<id> overrides.");
 		}
 		Attributes attributes = new Attributes(id, where);
-		List<String> topics = Arrays.stream(annotation.topics()).map(this::resolve).filter(StringUtils::hasText)
-			.toList();
+		List<String> topics = new ArrayList<>();
+		Arrays.stream(annotation.topics()).forEach(topic -> addTopics(evaluate(topic), topics));
 		String groupId = resolve(annotation.groupId());
 		BackOff backOff = annotation.backOff();
-		return new ListenerDeclaration(id, where, topics, StringUtils.hasText(groupId) ? groupId : null,
+		return new ListenerDeclaration(id, where, List.copyOf(topics), StringUtils.hasText(groupId) ? groupId : null,
 				annotation.mode(),
 				attributes.duration("backOff.delay", backOff.delayString(), backOff.delay()),
 				attributes.parse("backOff.multiplier", backOff.multiplierString(), backOff.multiplier(),
@@ -71,15 +72,29 @@ final class ListenerDeclarationReader {
 	}
 
 	private String resolve(String value) {
+		Object evaluated = evaluate(value);
+		return (evaluated != null) ? evaluated.toString() : "";
+	}
+
+	private @Nullable Object evaluate(String value) {
 		String resolved = this.beanFactory.resolveEmbeddedValue(value);
-		if (resolved == null) {
-			return "";
-		}
-		if (this.expressionResolver != null && resolved.startsWith("#{")) {
-			Object evaluated = this.expressionResolver.evaluate(resolved, this.expressionContext);
-			return (evaluated != null) ? evaluated.toString() : "";
+		if (resolved != null && this.expressionResolver != null && resolved.startsWith("#{")) {
+			return this.expressionResolver.evaluate(resolved, this.expressionContext);
 		}
 		return resolved;
+	}
+
+	// SpEL may give one topic, an array or a collection of them, as for @KafkaListener.
+	private static void addTopics(@Nullable Object value, List<String> topics) {
+		if (value instanceof Object[] array) {
+			Arrays.stream(array).forEach(element -> addTopics(element, topics));
+		}
+		else if (value instanceof Iterable<?> iterable) {
+			iterable.forEach(element -> addTopics(element, topics));
+		}
+		else if (value != null && StringUtils.hasText(value.toString())) {
+			topics.add(value.toString());
+		}
 	}
 
 	/** Parses the attributes of one listener; a numeric value of 0 means "not set". */

@@ -19,6 +19,7 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
 import org.springframework.util.ClassUtils;
@@ -26,6 +27,8 @@ import org.springframework.util.ClassUtils;
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
+import dev.reliablekafka.policy.RetryTopicPolicy;
+import dev.reliablekafka.retrytopic.RetryTopicStartPosition;
 import dev.reliablekafka.routing.RollbackSeeker;
 
 /**
@@ -36,6 +39,8 @@ import dev.reliablekafka.routing.RollbackSeeker;
  * failed record can be forwarded exactly as its producer wrote it;</li>
  * <li>each container gets the failure router of its listener's policy, instead of a global error handler;</li>
  * <li>auto-commit is off, since it would commit past a failing record;</li>
+ * <li>a RETRY_TOPIC listener reads its group's retry topic from the beginning where the group has no committed
+ * offset, whatever {@code auto.offset.reset} says for source topics;</li>
  * <li>with transactions on, containers use the forwarding producer's transaction manager, so that a forward and
  * the commit of the forwarded record's offset are one transaction; a rollback only rewinds.</li>
  * </ul>
@@ -102,8 +107,9 @@ public class ReliableContainerFactoryBuilder {
 		Map<String, Object> config = new HashMap<>(this.applicationConsumerFactory.getConfigurationProperties());
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		if (this.transactionManager != null) {
-			// Records of aborted forwards must not be consumed from the retry topic.
-			config.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+			// Records of aborted forwards must not be consumed from the retry topic. Boot always sets an isolation
+			// level (read_uncommitted by default), so this one is not a default that a user setting could replace.
+			config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		}
 		DefaultKafkaConsumerFactory<Object, Object> rawConsumerFactory = new DefaultKafkaConsumerFactory<>(config,
 				rawBytes(), rawBytes());
@@ -137,6 +143,14 @@ public class ReliableContainerFactoryBuilder {
 					+ "', which serves @ReliableListener methods only; use @ReliableListener or another factory");
 		}
 		container.setCommonErrorHandler(this.routers.apply(policy));
+		RetryTopicPolicy retryTopic = policy.retryTopic();
+		if (retryTopic != null) {
+			ContainerProperties properties = container.getContainerProperties();
+			boolean transactional = this.transactionManager != null;
+			properties.setConsumerRebalanceListener(new RetryTopicStartPosition(retryTopic.retryTopic(),
+					!transactional, properties.getConsumerRebalanceListener()));
+			properties.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);
+		}
 		// Deserialize inside the transaction, so that the failure router still sees the raw record.
 		container.setInterceptBeforeTx(false);
 	}

@@ -81,13 +81,15 @@ public class FailureRouter implements CommonErrorHandler {
 		if (retryTopic != null) {
 			int reconsumed = FailureHeaders.reconsumeCount(failed);
 			handedOver = (!retryable || retryTopic.isExhausted(reconsumed))
-					? deadLetter(failed, thrown, reconsumed, retryable ? (reconsumed + 1) + " deliveries" : null)
+					? deadLetter(failed, thrown, reconsumed, System.currentTimeMillis(),
+							retryable ? (reconsumed + 1) + " deliveries" : null)
 					: sendToDelayTier(failed, thrown, retryTopic.levelOfRetry(reconsumed + 1), reconsumed + 1);
 		}
 		else {
 			boolean exhausted = this.policy.blocking().isExhausted(failure.failedAttempts());
 			handedOver = (!retryable || exhausted) && this.policy.deadLetterEnabled() && deadLetter(failed, thrown,
-					failure.failedAttempts() - 1, retryable ? failure.failedAttempts() + " attempts" : null);
+					failure.failedAttempts() - 1, failure.firstFailureTime(),
+					retryable ? failure.failedAttempts() + " attempts" : null);
 		}
 		if (handedOver) {
 			this.retries.forget(failed);
@@ -112,13 +114,14 @@ public class FailureRouter implements CommonErrorHandler {
 
 	/**
 	 * Send a record to the dead-letter topic.
+	 * @param firstFailureTime when the record first failed, unless it carries that time from an earlier hop
 	 * @param exhaustedAfter how many attempts were used up, or {@code null} if the failure is not retryable
 	 */
 	private boolean deadLetter(ConsumerRecord<?, ?> record, Exception thrown, int reconsumeCount,
-			@Nullable String exhaustedAfter) {
+			long firstFailureTime, @Nullable String exhaustedAfter) {
 		String topic = this.policy.deadLetterTopic();
 		Headers headers = FailureHeaders.forFailure(record, this.policy.groupId(), thrown, reconsumeCount,
-				System.currentTimeMillis());
+				firstFailureTime);
 		if (!forward(record, topic, headers)) {
 			return false;
 		}

@@ -127,6 +127,29 @@ class ReliableKafkaAutoConfigurationTests {
 	}
 
 	@Test
+	void withTransactionsReliableConsumersReadOnlyCommittedRecords() {
+		this.runner.withUserConfiguration(OrderListener.class)
+			.withPropertyValues("spring.kafka.producer.transaction-id-prefix=tx-")
+			.run(context -> {
+				DefaultKafkaConsumerFactory<?, ?> consumerFactory = (DefaultKafkaConsumerFactory<?, ?>) context
+					.getBean(ReliableListener.CONTAINER_FACTORY_BEAN_NAME, ReliableListenerContainerFactory.class)
+					.getDelegate()
+					.getConsumerFactory();
+				// Boot sets read_uncommitted unless told otherwise; aborted forwards must stay invisible.
+				assertThat(consumerFactory.getConfigurationProperties()).containsEntry("isolation.level",
+						"read_committed");
+			});
+	}
+
+	@Test
+	void topicsMayBeAListFromAnExpression() {
+		this.runner.withUserConfiguration(ExpressionListener.class)
+			.withPropertyValues("app.topics=OrderTopic,PaymentTopic")
+			.run(context -> assertThat(context.getBean(ListenerPolicies.class).find("listed").topics())
+				.containsExactly("OrderTopic", "PaymentTopic"));
+	}
+
+	@Test
 	void applicationBeansWin() {
 		this.runner.withUserConfiguration(OrderListener.class, OwnBeans.class).run(context -> {
 			assertThat(context.getBean(RecordForwarder.class)).isSameAs(context.getBean("ownForwarder"));
@@ -150,6 +173,15 @@ class ReliableKafkaAutoConfigurationTests {
 		@ReliableListener(id = "tuned", topics = "PaymentTopic", groupId = "payments",
 				backOff = @BackOff(delay = 100, multiplier = 3, maxDelay = 30_000), maxAttempts = "3")
 		void onPayment(String payment) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ExpressionListener {
+
+		@ReliableListener(id = "listed", topics = "#{'${app.topics}'.split(',')}", groupId = "listed")
+		void onRecord(String record) {
 		}
 
 	}

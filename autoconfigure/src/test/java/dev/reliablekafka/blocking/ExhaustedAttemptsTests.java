@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.BackOff;
 
 import dev.reliablekafka.annotation.ReliableListener;
+import dev.reliablekafka.routing.ReliableHeaders;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ProcessingLog;
@@ -23,6 +24,7 @@ import dev.reliablekafka.test.ReliableTestApp;
 import dev.reliablekafka.test.SimulatedDeadlockException;
 
 import static dev.reliablekafka.test.DeadLetterAssertions.assertDeadLettered;
+import static dev.reliablekafka.test.DeadLetterAssertions.header;
 import static dev.reliablekafka.test.DeadLetterAssertions.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -59,6 +61,9 @@ class ExhaustedAttemptsTests {
 				assertThat(dead).hasSize(1);
 				assertDeadLettered(dead.get(0), doomed, key, value, group, SimulatedDeadlockException.class, 2);
 				assertThat(dead.get(0).headers().lastHeader("trace-id").value()).isEqualTo(utf8("abc-123"));
+				// The first failure came two back-offs (50 ms, then 100 ms) before the record was dead-lettered.
+				long firstFailure = Long.parseLong(header(dead.get(0), ReliableHeaders.FIRST_FAILURE_TIME));
+				assertThat(dead.get(0).timestamp() - firstFailure).isGreaterThanOrEqualTo(150);
 			}
 		}
 	}
