@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +83,8 @@ public class TopicProvisioner implements SmartLifecycle {
 			if (missing.isEmpty()) {
 				return;
 			}
+			// Wait for every creation, so that the failure names all topics that are missing, not just the first.
+			Map<String, Throwable> failures = new TreeMap<>();
 			admin.createTopics(missing).values().forEach((name, result) -> {
 				try {
 					result.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -89,13 +92,20 @@ public class TopicProvisioner implements SmartLifecycle {
 				}
 				catch (ExecutionException ex) {
 					if (!(ex.getCause() instanceof TopicExistsException)) {
-						throw failed(List.of(name), ex.getCause());
+						failures.put(name, ex.getCause());
 					}
 				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					failures.put(name, ex);
+				}
 				catch (Exception ex) {
-					throw failed(List.of(name), ex);
+					failures.put(name, ex);
 				}
 			});
+			if (!failures.isEmpty()) {
+				throw failed(failures.keySet(), failures.values().iterator().next());
+			}
 		}
 		catch (ReliableKafkaConfigurationException ex) {
 			throw ex;
