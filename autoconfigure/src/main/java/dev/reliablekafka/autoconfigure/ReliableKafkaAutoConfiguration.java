@@ -94,6 +94,8 @@ public final class ReliableKafkaAutoConfiguration {
 		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
 		config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 		config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, properties.getForwardTimeout().toMillis());
+		// Every forward is awaited before the next one, so lingering for a fuller batch only adds latency.
+		config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
 		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(config,
 				new ByteArraySerializer(), new ByteArraySerializer());
 		String transactionIdPrefix = kafkaProperties.getProducer().getTransactionIdPrefix();
@@ -122,7 +124,7 @@ public final class ReliableKafkaAutoConfiguration {
 				consumerFactory.getObject(), policies.getObject(),
 				(ListenerPolicy policy) -> new FailureRouter(policy, forwarder.getObject(), partitionBackOff.getObject()))
 			.customizer(customizer.getIfUnique())
-			.transactionManager(forwarder.getObject().getTransactionManager())
+			.transactional(forwarder.getObject().getTransactionManager() != null)
 			.build(), policies::getObject);
 	}
 

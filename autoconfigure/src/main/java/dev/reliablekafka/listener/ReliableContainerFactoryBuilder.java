@@ -21,7 +21,6 @@ import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.RecordInterceptor;
-import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
 import org.springframework.util.ClassUtils;
 
 import dev.reliablekafka.annotation.ReliableListener;
@@ -29,7 +28,6 @@ import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
 import dev.reliablekafka.policy.RetryTopicPolicy;
 import dev.reliablekafka.retrytopic.RetryTopicStartPosition;
-import dev.reliablekafka.routing.RollbackSeeker;
 
 /**
  * Builds the container factory of reliable listeners. Spring Boot's configurer applies every
@@ -41,8 +39,9 @@ import dev.reliablekafka.routing.RollbackSeeker;
  * <li>auto-commit is off, since it would commit past a failing record;</li>
  * <li>a RETRY_TOPIC listener reads its group's retry topic from the beginning where the group has no committed
  * offset, whatever {@code auto.offset.reset} says for source topics;</li>
- * <li>with transactions on, containers use the forwarding producer's transaction manager, so that a forward and
- * the commit of the forwarded record's offset are one transaction; a rollback only rewinds.</li>
+ * <li>containers run without transactions, also when the application has them: with transactions on, the failure
+ * router commits each forward and its record's offset in one transaction, and consumers read committed records
+ * only.</li>
  * </ul>
  */
 public class ReliableContainerFactoryBuilder {
@@ -57,7 +56,7 @@ public class ReliableContainerFactoryBuilder {
 
 	private @Nullable ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> customizer;
 
-	private @Nullable KafkaAwareTransactionManager<?, ?> transactionManager;
+	private boolean transactional;
 
 	/**
 	 * Create the builder.
@@ -88,14 +87,13 @@ public class ReliableContainerFactoryBuilder {
 	}
 
 	/**
-	 * Run every reliable listener in a transaction of this manager, so that the offsets of processed records and
-	 * the records forwarded after a failure commit together.
-	 * @param transactionManager the manager of the forwarding producer, or {@code null} when transactions are off
+	 * Say whether forwards are transactional. Each forward then commits the forwarded record's offset in its own
+	 * transaction, so reliable consumers must not see the records of aborted forwards.
+	 * @param transactional whether the forwarding producer is transactional
 	 * @return this builder
 	 */
-	public ReliableContainerFactoryBuilder transactionManager(
-			@Nullable KafkaAwareTransactionManager<?, ?> transactionManager) {
-		this.transactionManager = transactionManager;
+	public ReliableContainerFactoryBuilder transactional(boolean transactional) {
+		this.transactional = transactional;
 		return this;
 	}
 
@@ -106,7 +104,7 @@ public class ReliableContainerFactoryBuilder {
 	public ConcurrentKafkaListenerContainerFactory<Object, Object> build() {
 		Map<String, Object> config = new HashMap<>(this.applicationConsumerFactory.getConfigurationProperties());
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-		if (this.transactionManager != null) {
+		if (this.transactional) {
 			// Records of aborted forwards must not be consumed from the retry topic. Boot always sets an isolation
 			// level (read_uncommitted by default), so this one is not a default that a user setting could replace.
 			config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -123,10 +121,11 @@ public class ReliableContainerFactoryBuilder {
 		RecordInterceptor<Object, Object> applicationInterceptor = factory.getRecordInterceptor();
 		factory.setRecordInterceptor((applicationInterceptor != null)
 				? new CompositeRecordInterceptor<>(deserializing, applicationInterceptor) : deserializing);
-		if (this.transactionManager != null) {
-			factory.getContainerProperties().setKafkaAwareTransactionManager(this.transactionManager);
-		}
-		factory.setAfterRollbackProcessor(new RollbackSeeker<>());
+		// Healthy records need no transaction: only a forward is committed with its record's offset, by the failure
+		// router. A transaction per record, which Boot's transaction manager would bring, costs most of the
+		// throughput and adds nothing the listener's own sends could join.
+		factory.getContainerProperties().setKafkaAwareTransactionManager(null);
+		factory.getContainerProperties().setTransactionManager(null);
 		factory.setContainerCustomizer(this::customize);
 		return factory;
 	}
@@ -146,13 +145,10 @@ public class ReliableContainerFactoryBuilder {
 		RetryTopicPolicy retryTopic = policy.retryTopic();
 		if (retryTopic != null) {
 			ContainerProperties properties = container.getContainerProperties();
-			boolean transactional = this.transactionManager != null;
-			properties.setConsumerRebalanceListener(new RetryTopicStartPosition(retryTopic.retryTopic(),
-					!transactional, properties.getConsumerRebalanceListener()));
+			properties.setConsumerRebalanceListener(
+					new RetryTopicStartPosition(retryTopic.retryTopic(), properties.getConsumerRebalanceListener()));
 			properties.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);
 		}
-		// Deserialize inside the transaction, so that the failure router still sees the raw record.
-		container.setInterceptBeforeTx(false);
 	}
 
 	// Metrics listeners and post-processors of the application's factory apply to reliable consumers too.

@@ -21,30 +21,23 @@ import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
  * otherwise be passed over. Source topics keep the application's reset policy.
  * <p>
  * It takes over what Spring Kafka's commit on assignment does (the container's own runs before any rebalance
- * listener, and would commit the retry topic's end first): without transactions, the start position of every
- * newly assigned partition without a committed offset is committed, so that a rebalance before the first record
- * is processed cannot move it.
+ * listener, and would commit the retry topic's end first): the start position of every newly assigned partition
+ * without a committed offset is committed, so that a rebalance before the first record is processed cannot move
+ * it. Use it with {@link org.springframework.kafka.listener.ContainerProperties.AssignmentCommitOption#NEVER}.
  */
 public class RetryTopicStartPosition implements ConsumerAwareRebalanceListener {
 
 	private final String retryTopic;
-
-	private final boolean commitStartPositions;
 
 	private final @Nullable ConsumerRebalanceListener delegate;
 
 	/**
 	 * Create the listener.
 	 * @param retryTopic the group's retry topic
-	 * @param commitStartPositions whether to commit the start positions of partitions without committed offset;
-	 * use it with {@link org.springframework.kafka.listener.ContainerProperties.AssignmentCommitOption#NEVER}
-	 * and without transactions
 	 * @param delegate the application's rebalance listener, called first, or {@code null}
 	 */
-	public RetryTopicStartPosition(String retryTopic, boolean commitStartPositions,
-			@Nullable ConsumerRebalanceListener delegate) {
+	public RetryTopicStartPosition(String retryTopic, @Nullable ConsumerRebalanceListener delegate) {
 		this.retryTopic = retryTopic;
-		this.commitStartPositions = commitStartPositions;
 		this.delegate = delegate;
 	}
 
@@ -69,7 +62,7 @@ public class RetryTopicStartPosition implements ConsumerAwareRebalanceListener {
 		if (!retryPartitions.isEmpty()) {
 			consumer.seekToBeginning(retryPartitions);
 		}
-		if (this.commitStartPositions && !uncommitted.isEmpty()) {
+		if (!uncommitted.isEmpty()) {
 			Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
 			uncommitted.forEach(partition -> start.put(partition, new OffsetAndMetadata(consumer.position(partition))));
 			consumer.commitSync(start);

@@ -50,6 +50,9 @@ public class FailureRouter implements CommonErrorHandler {
 
 	private final PartitionBackOff partitionBackOff;
 
+	// Per consumer thread: the consumers of a concurrent container share the router.
+	private final ThreadLocal<Boolean> forwardingFailed = ThreadLocal.withInitial(() -> false);
+
 	/**
 	 * Create the router of one listener.
 	 * @param policy the listener's policy
@@ -65,9 +68,32 @@ public class FailureRouter implements CommonErrorHandler {
 		this.partitionBackOff = partitionBackOff;
 	}
 
+	/**
+	 * Whether the container hands this router the failed record and the rest of the poll, to seek them back.
+	 * BLOCKING needs that. RETRY_TOPIC does not while forwarding works: the forwarded record is committed and the
+	 * rest of the poll flows on, which spares a seek and a fetch per failure; once a forward failed, the record
+	 * has to stay in place, so seeking resumes until a forward succeeds again.
+	 */
 	@Override
 	public boolean seeksAfterHandling() {
-		return true;
+		return this.policy.retryTopic() == null || this.forwardingFailed.get();
+	}
+
+	/**
+	 * Hand a failed RETRY_TOPIC record over while forwarding works.
+	 * @return {@code true} when the record was forwarded, so that the container commits it and goes on;
+	 * {@code false} when the forward failed: the container then delivers the record again at once, and this
+	 * router keeps it in place from then on ({@link #seeksAfterHandling()})
+	 */
+	@Override
+	public boolean handleOne(Exception thrown, ConsumerRecord<?, ?> record, Consumer<?, ?> consumer,
+			MessageListenerContainer container) {
+		InPlaceRetries.Failure failure = this.retries.failed(record);
+		if (handOver(record, thrown, failure, consumer)) {
+			this.retries.forget(record);
+			return true;
+		}
+		return false;
 	}
 
 	@Override
@@ -75,35 +101,43 @@ public class FailureRouter implements CommonErrorHandler {
 			MessageListenerContainer container) {
 		ConsumerRecord<?, ?> failed = records.get(0);
 		InPlaceRetries.Failure failure = this.retries.failed(failed);
-		boolean retryable = !this.notRetryable.match(thrown);
-		RetryTopicPolicy retryTopic = this.policy.retryTopic();
-		boolean handedOver;
-		if (retryTopic != null) {
-			int reconsumed = FailureHeaders.reconsumeCount(failed);
-			handedOver = (!retryable || retryTopic.isExhausted(reconsumed))
-					? deadLetter(failed, thrown, reconsumed, System.currentTimeMillis(),
-							retryable ? (reconsumed + 1) + " deliveries" : null)
-					: sendToDelayTier(failed, thrown, retryTopic.levelOfRetry(reconsumed + 1), reconsumed + 1);
-		}
-		else {
-			boolean exhausted = this.policy.blocking().isExhausted(failure.failedAttempts());
-			handedOver = (!retryable || exhausted) && this.policy.deadLetterEnabled() && deadLetter(failed, thrown,
-					failure.failedAttempts() - 1, failure.firstFailureTime(),
-					retryable ? failure.failedAttempts() + " attempts" : null);
-		}
-		if (handedOver) {
+		if (handOver(failed, thrown, failure, consumer)) {
 			this.retries.forget(failed);
 			RecordSeeks.rewind(records.subList(1, records.size()), consumer);
 			return; // the container now commits the forwarded record
 		}
-		retryInPlace(records, consumer, container, failure, thrown, retryable);
+		retryInPlace(records, consumer, container, failure, thrown, !this.notRetryable.match(thrown));
 	}
 
-	private boolean sendToDelayTier(ConsumerRecord<?, ?> record, Exception thrown, DelayLevel level, int retry) {
+	/**
+	 * Forward a failed record to where the policy sends it, if anywhere.
+	 * @return whether the record was handed over, so that its offset may be committed
+	 */
+	private boolean handOver(ConsumerRecord<?, ?> failed, Exception thrown, InPlaceRetries.Failure failure,
+			Consumer<?, ?> consumer) {
+		boolean retryable = !this.notRetryable.match(thrown);
+		RetryTopicPolicy retryTopic = this.policy.retryTopic();
+		if (retryTopic == null) {
+			boolean exhausted = this.policy.blocking().isExhausted(failure.failedAttempts());
+			return (!retryable || exhausted) && this.policy.deadLetterEnabled() && deadLetter(failed, thrown,
+					failure.failedAttempts() - 1, failure.firstFailureTime(),
+					retryable ? failure.failedAttempts() + " attempts" : null, consumer);
+		}
+		int reconsumed = FailureHeaders.reconsumeCount(failed);
+		boolean handedOver = (!retryable || retryTopic.isExhausted(reconsumed))
+				? deadLetter(failed, thrown, reconsumed, System.currentTimeMillis(),
+						retryable ? (reconsumed + 1) + " deliveries" : null, consumer)
+				: sendToDelayTier(failed, thrown, retryTopic.levelOfRetry(reconsumed + 1), reconsumed + 1, consumer);
+		this.forwardingFailed.set(!handedOver);
+		return handedOver;
+	}
+
+	private boolean sendToDelayTier(ConsumerRecord<?, ?> record, Exception thrown, DelayLevel level, int retry,
+			Consumer<?, ?> consumer) {
 		long now = System.currentTimeMillis();
 		Headers headers = FailureHeaders.forFailure(record, this.policy.groupId(), thrown, retry, now);
 		FailureHeaders.setDueTime(headers, now + level.delay().toMillis());
-		if (!forward(record, level.topic(), headers)) {
+		if (!forward(record, level.topic(), headers, consumer)) {
 			return false;
 		}
 		logger.info(() -> describe(record) + " failed (" + FailureHeaders.unwrap(thrown) + "); retry " + retry
@@ -118,11 +152,11 @@ public class FailureRouter implements CommonErrorHandler {
 	 * @param exhaustedAfter how many attempts were used up, or {@code null} if the failure is not retryable
 	 */
 	private boolean deadLetter(ConsumerRecord<?, ?> record, Exception thrown, int reconsumeCount,
-			long firstFailureTime, @Nullable String exhaustedAfter) {
+			long firstFailureTime, @Nullable String exhaustedAfter, Consumer<?, ?> consumer) {
 		String topic = this.policy.deadLetterTopic();
 		Headers headers = FailureHeaders.forFailure(record, this.policy.groupId(), thrown, reconsumeCount,
 				firstFailureTime);
-		if (!forward(record, topic, headers)) {
+		if (!forward(record, topic, headers, consumer)) {
 			return false;
 		}
 		String why = (exhaustedAfter != null) ? "after " + exhaustedAfter : "(not retryable)";
@@ -131,9 +165,10 @@ public class FailureRouter implements CommonErrorHandler {
 		return true;
 	}
 
-	private boolean forward(ConsumerRecord<?, ?> record, String topic, Headers headers) {
+	// With transactions on, the forward and the commit of the record's offset are one transaction.
+	private boolean forward(ConsumerRecord<?, ?> record, String topic, Headers headers, Consumer<?, ?> consumer) {
 		try {
-			this.forwarder.forward(record, topic, headers);
+			this.forwarder.forwardAndCommit(record, topic, headers, consumer.groupMetadata());
 			return true;
 		}
 		catch (ForwardingFailedException ex) {
