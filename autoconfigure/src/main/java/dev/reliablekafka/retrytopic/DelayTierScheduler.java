@@ -23,10 +23,12 @@ import dev.reliablekafka.topics.TopicNaming;
  * Runs, inside each application instance, the consumer of the application's delay tiers. All instances share
  * one consumer group, so they share the work. A partition whose head record is not due is paused until the due
  * time, then the record is handed to its group's retry topic and only then committed; with transactions on, the
- * hand-off and the commit are one transaction (see {@link DueRecordForwarder}). Pending records stay in Kafka, so they survive restarts and cost
- * no memory.
+ * hand-off and the commit are one transaction (see {@link DueRecordForwarder}). Pending records stay in Kafka,
+ * so they survive restarts and cost no memory.
  */
 public class DelayTierScheduler implements SmartLifecycle {
+
+	private static final long POLL_TIMEOUT_MILLIS = 100;
 
 	private final Supplier<Collection<String>> tierTopics;
 
@@ -73,14 +75,23 @@ public class DelayTierScheduler implements SmartLifecycle {
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		// After a paused partition resumes, its next fetch waits for the one in flight, which the broker holds
+		// for up to this long when no tier has new records: keep redeliveries punctual.
+		config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
 		DefaultKafkaConsumerFactory<byte[], byte[]> consumerFactory = new DefaultKafkaConsumerFactory<>(config,
 				new ByteArrayDeserializer(), new ByteArrayDeserializer());
 		ContainerProperties properties = new ContainerProperties(topics.toArray(String[]::new));
 		properties.setGroupId(group);
-		properties.setMessageListener(new DueRecordForwarder(this.forwarder, this.naming));
+		// A resume that lands just before a poll starts does not wake it; bound how late that can make a record.
+		properties.setPollTimeout(POLL_TIMEOUT_MILLIS);
+		// The listener commits what it handed over itself, partition by partition.
+		properties.setAckMode(ContainerProperties.AckMode.MANUAL);
+		DueRecordForwarder listener = new DueRecordForwarder(this.forwarder, this.naming, this.partitionBackOff);
+		properties.setMessageListener(listener);
 		ConcurrentMessageListenerContainer<byte[], byte[]> created = new ConcurrentMessageListenerContainer<>(
 				consumerFactory, properties);
 		created.setBeanName("reliable-delay-scheduler");
+		listener.setContainer(created);
 		created.setCommonErrorHandler(new DueTimeErrorHandler(this.partitionBackOff));
 		created.start();
 		this.container = created;

@@ -1,55 +1,225 @@
 package dev.reliablekafka.retrytopic;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
-import org.springframework.kafka.listener.ConsumerAwareMessageListener;
+import org.springframework.kafka.listener.BatchConsumerAwareMessageListener;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.KafkaUtils;
 
+import dev.reliablekafka.blocking.PartitionBackOff;
 import dev.reliablekafka.routing.FailureHeaders;
+import dev.reliablekafka.routing.ForwardingFailedException;
 import dev.reliablekafka.routing.RecordForwarder;
+import dev.reliablekafka.routing.RecordForwarder.Forward;
 import dev.reliablekafka.routing.ReliableHeaders;
 import dev.reliablekafka.topics.TopicNaming;
 
 /**
- * The scheduler's listener: hands a delay tier record that is due to the retry topic of the group that failed
- * to process it, unchanged, and refuses one that is not due yet so that its partition waits. With transactions on,
- * the hand-off and the commit of the tier offset are one transaction: the record is in the retry topic exactly
- * once.
+ * The scheduler's listener. From each poll it hands every delay tier record that is due to the retry topic of
+ * the group that failed to process it, unchanged, all at once, and commits their offsets once the broker has
+ * acknowledged them (with transactions on, in the same transaction). A partition whose next record is not due yet
+ * is rewound to that record and paused until its due time; nothing is held in memory. A record is never handed
+ * over before its due time.
  */
-public class DueRecordForwarder implements ConsumerAwareMessageListener<byte[], byte[]> {
+public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byte[], byte[]> {
 
 	private static final LogAccessor logger = new LogAccessor(DueRecordForwarder.class);
+
+	/** Waits up to this long are spent on the consumer thread: cheaper than a pause, a seek and a new fetch. */
+	static final long SHORT_WAIT_MILLIS = 20;
+
+	/** How long a partition waits after a failed hand-off before it is tried again. */
+	static final Duration FORWARD_RETRY_INTERVAL = Duration.ofSeconds(1);
 
 	private final RecordForwarder forwarder;
 
 	private final TopicNaming naming;
 
+	private final PartitionBackOff partitionBackOff;
+
+	private @Nullable MessageListenerContainer container;
+
 	/**
 	 * Create the listener.
 	 * @param forwarder sends the due records
 	 * @param naming names each group's retry topic
+	 * @param partitionBackOff pauses a partition until its next record is due
 	 */
-	public DueRecordForwarder(RecordForwarder forwarder, TopicNaming naming) {
+	public DueRecordForwarder(RecordForwarder forwarder, TopicNaming naming, PartitionBackOff partitionBackOff) {
 		this.forwarder = forwarder;
 		this.naming = naming;
+		this.partitionBackOff = partitionBackOff;
+	}
+
+	/**
+	 * Set the container this listener runs in, whose partitions it pauses.
+	 * @param container the container
+	 */
+	public void setContainer(MessageListenerContainer container) {
+		this.container = container;
 	}
 
 	@Override
-	public void onMessage(ConsumerRecord<byte[], byte[]> record, Consumer<?, ?> consumer) {
+	public void onMessage(List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
+		Map<TopicPartition, Long> handled = new HashMap<>();
+		List<ConsumerRecord<byte[], byte[]>> pending = records;
+		Map<TopicPartition, ConsumerRecord<byte[], byte[]>> waiting;
+		while (true) {
+			long now = System.currentTimeMillis();
+			List<Forward> due = new ArrayList<>();
+			waiting = new LinkedHashMap<>();
+			for (ConsumerRecord<byte[], byte[]> record : pending) {
+				TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+				if (waiting.containsKey(partition)) {
+					continue; // behind a record that is not due: keeps its place
+				}
+				Long dueTime = FailureHeaders.dueTime(record);
+				String group = FailureHeaders.text(record.headers(), ReliableHeaders.GROUP);
+				if (dueTime == null || group == null) {
+					logger.error(() -> "Skipping " + KafkaUtils.format(record) + ": it has no "
+							+ ReliableHeaders.DUE_TIME + " or " + ReliableHeaders.GROUP
+							+ " header, so it was not written by Reliable Kafka");
+					handled.put(partition, record.offset() + 1);
+				}
+				else if (dueTime > now) {
+					waiting.put(partition, record);
+				}
+				else {
+					due.add(new Forward(record, this.naming.retryTopic(group), record.headers()));
+				}
+			}
+			if (!handOver(due, handled, consumer)) {
+				break; // the partitions of the due records are rewound; those waiting are below
+			}
+			long nextDue = waiting.values().stream().mapToLong(this::dueTime).min().orElse(Long.MAX_VALUE);
+			long wait = nextDue - System.currentTimeMillis();
+			if (waiting.isEmpty() || wait > SHORT_WAIT_MILLIS) {
+				break;
+			}
+			if (wait > 0) {
+				sleep(wait);
+			}
+			pending = behindWaiting(records, waiting);
+		}
+		commit(handled, consumer);
+		waiting.forEach((partition, head) -> {
+			consumer.seek(partition, head.offset());
+			pause(partition, Duration.ofMillis(Math.max(1, dueTime(head) - System.currentTimeMillis())));
+		});
+	}
+
+	/**
+	 * Forward the due records; with transactions, commit them and everything handled so far in the same
+	 * transaction. On failure, rewind and pause every partition of the batch from its first record not handed
+	 * over, and commit what was.
+	 * @return whether all due records were handed over
+	 */
+	private boolean handOver(List<Forward> due, Map<TopicPartition, Long> handled, Consumer<?, ?> consumer) {
+		if (due.isEmpty()) {
+			return true;
+		}
+		Map<TopicPartition, Long> afterDue = new HashMap<>(handled);
+		due.forEach(forward -> afterDue.put(partition(forward), forward.record().offset() + 1));
+		if (this.forwarder.getTransactionManager() != null) {
+			try {
+				this.forwarder.forwardAllAndCommit(due, offsets(afterDue), consumer.groupMetadata());
+				handled.clear(); // committed with the transaction
+				return true;
+			}
+			catch (ForwardingFailedException ex) {
+				logger.error(ex, () -> "Could not hand " + due.size() + " due records to their retry topics; "
+						+ "trying again in " + FORWARD_RETRY_INTERVAL);
+				retryLater(due, handled, consumer);
+				return false;
+			}
+		}
+		List<Forward> failed = this.forwarder.forwardAll(due);
+		if (failed.isEmpty()) {
+			handled.putAll(afterDue);
+			return true;
+		}
+		logger.error(() -> "Could not hand " + failed.size() + " due records (the first: "
+				+ KafkaUtils.format(failed.get(0).record()) + ") to their retry topics; trying again in "
+				+ FORWARD_RETRY_INTERVAL);
+		// Per partition, what precedes the first failed record was handed over; the rest is sent again.
+		Map<TopicPartition, Forward> firstFailed = new LinkedHashMap<>();
+		failed.forEach(forward -> firstFailed.putIfAbsent(partition(forward), forward));
+		due.stream()
+			.filter(forward -> !firstFailed.containsKey(partition(forward))
+					|| forward.record().offset() < firstFailed.get(partition(forward)).record().offset())
+			.forEach(forward -> handled.put(partition(forward), forward.record().offset() + 1));
+		retryLater(List.copyOf(firstFailed.values()), handled, consumer);
+		return false;
+	}
+
+	// Rewind each partition to its first record that was not handed over, pause it, and commit the rest.
+	private void retryLater(List<Forward> notHandedOver, Map<TopicPartition, Long> handled, Consumer<?, ?> consumer) {
+		commit(handled, consumer);
+		Map<TopicPartition, Long> rewind = new LinkedHashMap<>();
+		notHandedOver.forEach(forward -> rewind.putIfAbsent(partition(forward), forward.record().offset()));
+		rewind.forEach((partition, offset) -> {
+			consumer.seek(partition, offset);
+			pause(partition, FORWARD_RETRY_INTERVAL);
+		});
+	}
+
+	private void commit(Map<TopicPartition, Long> handled, Consumer<?, ?> consumer) {
+		if (!handled.isEmpty()) {
+			consumer.commitSync(offsets(handled));
+			handled.clear();
+		}
+	}
+
+	private void pause(TopicPartition partition, Duration wait) {
+		MessageListenerContainer target = this.container;
+		if (target == null) {
+			throw new IllegalStateException("The scheduler's listener was not given its container");
+		}
+		this.partitionBackOff.pause(target, partition, wait);
+	}
+
+	private static List<ConsumerRecord<byte[], byte[]>> behindWaiting(List<ConsumerRecord<byte[], byte[]>> records,
+			Map<TopicPartition, ConsumerRecord<byte[], byte[]>> waiting) {
+		return records.stream().filter(record -> {
+			ConsumerRecord<byte[], byte[]> head = waiting.get(new TopicPartition(record.topic(), record.partition()));
+			return head != null && record.offset() >= head.offset();
+		}).toList();
+	}
+
+	private static Map<TopicPartition, OffsetAndMetadata> offsets(Map<TopicPartition, Long> positions) {
+		Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+		positions.forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
+		return offsets;
+	}
+
+	private static TopicPartition partition(Forward forward) {
+		return new TopicPartition(forward.record().topic(), forward.record().partition());
+	}
+
+	private long dueTime(ConsumerRecord<?, ?> record) {
 		Long dueTime = FailureHeaders.dueTime(record);
-		String group = FailureHeaders.text(record.headers(), ReliableHeaders.GROUP);
-		if (dueTime == null || group == null) {
-			logger.error(() -> "Skipping " + KafkaUtils.format(record) + ": it has no " + ReliableHeaders.DUE_TIME
-					+ " or " + ReliableHeaders.GROUP + " header, so it was not written by Reliable Kafka");
-			return;
+		return (dueTime != null) ? dueTime : 0;
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
 		}
-		if (dueTime > System.currentTimeMillis()) {
-			throw new NotDueYetException(dueTime);
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
-		this.forwarder.forwardAndCommit(record, this.naming.retryTopic(group), record.headers(),
-				consumer.groupMetadata());
 	}
 
 }

@@ -1,7 +1,10 @@
 package dev.reliablekafka.routing;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,8 +41,8 @@ public class RecordForwarder implements DisposableBean {
 	/**
 	 * Create a forwarder.
 	 * @param producerFactory a factory of byte-array producers with {@code acks=all}; destroyed with the
-	 * forwarder. When it is transactional, every forward must run in a transaction of
-	 * {@link #getTransactionManager()}, as it does in the listener containers it serves.
+	 * forwarder. When it is transactional, forward with {@link #forwardAndCommit} or {@link #forwardAllAndCommit},
+	 * which commit the consumed offsets in the same transaction.
 	 * @param timeout how long to wait for the broker's acknowledgement
 	 */
 	public RecordForwarder(ProducerFactory<byte[], byte[]> producerFactory, Duration timeout) {
@@ -101,10 +104,88 @@ public class RecordForwarder implements DisposableBean {
 		}
 	}
 
+	/**
+	 * Forward several records at once and wait for every acknowledgement, without transactions.
+	 * @param forwards the records, in the order they must keep per partition
+	 * @return the forwards that failed, in order; empty when all were acknowledged
+	 */
+	public List<Forward> forwardAll(List<Forward> forwards) {
+		List<CompletableFuture<?>> sent = new ArrayList<>(forwards.size());
+		forwards.forEach(forward -> sent.add(this.template.send(producerRecord(forward))));
+		List<Forward> failed = new ArrayList<>();
+		long deadline = System.nanoTime() + this.timeout.toNanos();
+		for (int i = 0; i < forwards.size(); i++) {
+			try {
+				sent.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				failed.add(forwards.get(i));
+			}
+			catch (ExecutionException | TimeoutException | RuntimeException ex) {
+				failed.add(forwards.get(i));
+			}
+		}
+		return failed;
+	}
+
+	/**
+	 * Forward several records and commit the consumer's offsets in one transaction: all or nothing.
+	 * @param forwards the records, in the order they must keep per partition
+	 * @param offsets the offsets to commit with them
+	 * @param group the consumer group whose offsets to commit
+	 * @throws ForwardingFailedException if the transaction did not commit; none of it took effect then
+	 */
+	public void forwardAllAndCommit(List<Forward> forwards, Map<TopicPartition, OffsetAndMetadata> offsets,
+			ConsumerGroupMetadata group) {
+		try {
+			this.template.executeInTransaction(operations -> {
+				List<CompletableFuture<?>> sent = new ArrayList<>(forwards.size());
+				forwards.forEach(forward -> sent.add(operations.send(producerRecord(forward))));
+				for (CompletableFuture<?> future : sent) {
+					awaitInTransaction(future);
+				}
+				operations.sendOffsetsToTransaction(offsets, group);
+				return null;
+			});
+		}
+		catch (RuntimeException ex) {
+			throw new ForwardingFailedException("Could not forward " + forwards.size() + " records and commit "
+					+ offsets + ": " + ex, ex);
+		}
+	}
+
+	private void awaitInTransaction(CompletableFuture<?> sent) {
+		try {
+			sent.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ForwardingFailedException("Interrupted while forwarding", ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new ForwardingFailedException("A forward failed: " + ex, ex); // aborts the transaction
+		}
+	}
+
+	private static ProducerRecord<byte[], byte[]> producerRecord(Forward forward) {
+		return new ProducerRecord<>(forward.topic(), null, null, bytes(forward.record().key()),
+				bytes(forward.record().value()), forward.headers());
+	}
+
+	/**
+	 * A record to forward.
+	 *
+	 * @param record the consumed record, whose key and value are the raw bytes
+	 * @param topic where to send it
+	 * @param headers the headers to send with it
+	 */
+	public record Forward(ConsumerRecord<?, ?> record, String topic, Headers headers) {
+	}
+
 	private void send(KafkaOperations<byte[], byte[]> operations, ConsumerRecord<?, ?> record, String topic,
 			Headers headers) {
-		ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, null, null, bytes(record.key()),
-				bytes(record.value()), headers);
+		ProducerRecord<byte[], byte[]> out = producerRecord(new Forward(record, topic, headers));
 		try {
 			operations.send(out).get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
