@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
@@ -176,10 +177,17 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 	}
 
 	private void commit(Map<TopicPartition, Long> handled, Consumer<?, ?> consumer) {
-		if (!handled.isEmpty()) {
-			consumer.commitSync(offsets(handled));
-			handled.clear();
+		if (handled.isEmpty()) {
+			return;
 		}
+		try {
+			consumer.commitSync(offsets(handled));
+		}
+		catch (WakeupException ex) {
+			// A partition was resumed just as the last poll returned: the wake-up meant for that poll lands here.
+			consumer.commitSync(offsets(handled));
+		}
+		handled.clear();
 	}
 
 	private void pause(TopicPartition partition, Duration wait) {
