@@ -38,7 +38,10 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 
 	private static final LogAccessor logger = new LogAccessor(DueRecordForwarder.class);
 
-	/** Waits up to this long are spent on the consumer thread: cheaper than a pause, a seek and a new fetch. */
+	/**
+	 * Waits up to this long in all, per poll, are spent on the consumer thread: cheaper than a pause, a seek and a
+	 * new fetch, and short enough not to hold up partitions that are resumed meanwhile.
+	 */
 	static final long SHORT_WAIT_MILLIS = 20;
 
 	/** How long a partition waits after a failed hand-off before it is tried again. */
@@ -77,6 +80,7 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 		Map<TopicPartition, Long> handled = new HashMap<>();
 		List<ConsumerRecord<byte[], byte[]>> pending = records;
 		Map<TopicPartition, ConsumerRecord<byte[], byte[]>> waiting;
+		long started = System.currentTimeMillis();
 		while (true) {
 			long now = System.currentTimeMillis();
 			List<Forward> due = new ArrayList<>();
@@ -106,7 +110,8 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 			}
 			long nextDue = waiting.values().stream().mapToLong(this::dueTime).min().orElse(Long.MAX_VALUE);
 			long wait = nextDue - System.currentTimeMillis();
-			if (waiting.isEmpty() || wait > SHORT_WAIT_MILLIS) {
+			// Short waits only, and not many in a row: partitions resumed meanwhile wait for this thread.
+			if (waiting.isEmpty() || nextDue - started > SHORT_WAIT_MILLIS) {
 				break;
 			}
 			if (wait > 0) {
