@@ -1,0 +1,22 @@
+package dev.reliablekafka.benchmarks;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs every scenario at a tiny scale so that the harness never rots; the figures are not checked, only that
+ * each scenario completes and reports.
+ */
+class BenchmarkSmokeTests {
+
+	@Test
+	void everyScenarioRunsAndReports() {
+		String report = BenchmarkMain.run(Scale.SMOKE);
+		assertThat(report).contains("## 1. Healthy path", "## 2. BLOCKING isolation", "## 3. 10 % of records fail once",
+				"## 4. Redelivery lateness", "## 5. Parked backlog", "## 6. Exactly-once hand-off",
+				"## 7. Topic footprint");
+		assertThat(report).doesNotContain("NaN", "Infinity");
+	}
+
+}
