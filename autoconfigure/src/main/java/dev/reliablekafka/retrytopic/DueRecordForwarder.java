@@ -3,9 +3,11 @@ package dev.reliablekafka.retrytopic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -78,6 +80,7 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 	@Override
 	public void onMessage(List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
 		Map<TopicPartition, Long> handled = new HashMap<>();
+		Set<TopicPartition> rewound = new HashSet<>();
 		List<ConsumerRecord<byte[], byte[]>> pending = records;
 		Map<TopicPartition, ConsumerRecord<byte[], byte[]>> waiting;
 		long started = System.currentTimeMillis();
@@ -90,13 +93,13 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 				if (waiting.containsKey(partition)) {
 					continue; // behind a record that is not due: keeps its place
 				}
-				Long dueTime = FailureHeaders.dueTime(record);
+				Long dueTime = readableDueTime(record);
 				String group = FailureHeaders.text(record.headers(), ReliableHeaders.GROUP);
 				if (dueTime == null || group == null) {
-					logger.error(() -> "Skipping " + KafkaUtils.format(record) + ": it has no "
-							+ ReliableHeaders.DUE_TIME + " or " + ReliableHeaders.GROUP
+					logger.error(() -> "Skipping " + KafkaUtils.format(record) + ": it has no valid "
+							+ ReliableHeaders.DUE_TIME + " or no " + ReliableHeaders.GROUP
 							+ " header, so it was not written by Reliable Kafka");
-					handled.put(partition, record.offset() + 1);
+					handled.merge(partition, record.offset() + 1, Math::max);
 				}
 				else if (dueTime > now) {
 					waiting.put(partition, record);
@@ -105,7 +108,7 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 					due.add(new Forward(record, this.naming.retryTopic(group), record.headers()));
 				}
 			}
-			if (!handOver(due, handled, consumer)) {
+			if (!handOver(due, handled, rewound, consumer)) {
 				break; // the partitions of the due records are rewound; those waiting are below
 			}
 			long nextDue = waiting.values().stream().mapToLong(this::dueTime).min().orElse(Long.MAX_VALUE);
@@ -121,6 +124,9 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 		}
 		commit(handled, consumer);
 		waiting.forEach((partition, head) -> {
+			if (rewound.contains(partition)) {
+				return; // to an earlier record that could not be handed over
+			}
 			consumer.seek(partition, head.offset());
 			pause(partition, Duration.ofMillis(Math.max(1, dueTime(head) - System.currentTimeMillis())));
 		});
@@ -132,12 +138,13 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 	 * over, and commit what was.
 	 * @return whether all due records were handed over
 	 */
-	private boolean handOver(List<Forward> due, Map<TopicPartition, Long> handled, Consumer<?, ?> consumer) {
+	private boolean handOver(List<Forward> due, Map<TopicPartition, Long> handled, Set<TopicPartition> rewound,
+			Consumer<?, ?> consumer) {
 		if (due.isEmpty()) {
 			return true;
 		}
 		Map<TopicPartition, Long> afterDue = new HashMap<>(handled);
-		due.forEach(forward -> afterDue.put(partition(forward), forward.record().offset() + 1));
+		due.forEach(forward -> afterDue.merge(partition(forward), forward.record().offset() + 1, Math::max));
 		if (this.forwarder.getTransactionManager() != null) {
 			try {
 				this.forwarder.forwardAllAndCommit(due, offsets(afterDue), consumer.groupMetadata());
@@ -147,7 +154,7 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 			catch (ForwardingFailedException ex) {
 				logger.error(ex, () -> "Could not hand " + due.size() + " due records to their retry topics; "
 						+ "trying again in " + FORWARD_RETRY_INTERVAL);
-				retryLater(due, handled, consumer);
+				retryLater(due, handled, rewound, consumer);
 				return false;
 			}
 		}
@@ -165,16 +172,20 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 		due.stream()
 			.filter(forward -> !firstFailed.containsKey(partition(forward))
 					|| forward.record().offset() < firstFailed.get(partition(forward)).record().offset())
-			.forEach(forward -> handled.put(partition(forward), forward.record().offset() + 1));
-		retryLater(List.copyOf(firstFailed.values()), handled, consumer);
+			.forEach(forward -> handled.merge(partition(forward), forward.record().offset() + 1, Math::max));
+		retryLater(List.copyOf(firstFailed.values()), handled, rewound, consumer);
 		return false;
 	}
 
 	// Rewind each partition to its first record that was not handed over, pause it, and commit the rest.
-	private void retryLater(List<Forward> notHandedOver, Map<TopicPartition, Long> handled, Consumer<?, ?> consumer) {
-		commit(handled, consumer);
+	private void retryLater(List<Forward> notHandedOver, Map<TopicPartition, Long> handled,
+			Set<TopicPartition> rewound, Consumer<?, ?> consumer) {
 		Map<TopicPartition, Long> rewind = new LinkedHashMap<>();
-		notHandedOver.forEach(forward -> rewind.putIfAbsent(partition(forward), forward.record().offset()));
+		notHandedOver.forEach(forward -> rewind.merge(partition(forward), forward.record().offset(), Math::min));
+		// Nothing at or after a record that was not handed over may be committed, skipped records included.
+		rewind.forEach((partition, offset) -> handled.computeIfPresent(partition, (key, next) -> Math.min(next, offset)));
+		commit(handled, consumer);
+		rewound.addAll(rewind.keySet());
 		rewind.forEach((partition, offset) -> {
 			consumer.seek(partition, offset);
 			pause(partition, FORWARD_RETRY_INTERVAL);
@@ -219,6 +230,15 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 
 	private static TopicPartition partition(Forward forward) {
 		return new TopicPartition(forward.record().topic(), forward.record().partition());
+	}
+
+	private static @Nullable Long readableDueTime(ConsumerRecord<?, ?> record) {
+		try {
+			return FailureHeaders.dueTime(record);
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
 	}
 
 	private long dueTime(ConsumerRecord<?, ?> record) {

@@ -74,8 +74,8 @@ public class RecordForwarder implements DisposableBean {
 	}
 
 	/**
-	 * Forward a record and commit its offset for a consumer group, in one transaction when transactions are on
-	 * and none is in progress; otherwise only forward it, leaving the commit to the caller.
+	 * Forward a record and commit its offset for a consumer group, in one transaction when transactions are on;
+	 * otherwise only forward it, leaving the commit to the caller.
 	 * @param record the consumed record, whose key and value are the raw bytes
 	 * @param topic where to send it
 	 * @param headers the headers to send with it
@@ -84,7 +84,7 @@ public class RecordForwarder implements DisposableBean {
 	 */
 	public void forwardAndCommit(ConsumerRecord<?, ?> record, String topic, Headers headers,
 			ConsumerGroupMetadata group) {
-		if (this.transactionManager == null || this.template.inTransaction()) {
+		if (this.transactionManager == null) {
 			forward(record, topic, headers);
 			return;
 		}

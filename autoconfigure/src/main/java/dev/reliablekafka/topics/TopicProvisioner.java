@@ -85,14 +85,15 @@ public class TopicProvisioner implements SmartLifecycle {
 			}
 			// Wait for every creation, so that the failure names all topics that are missing, not just the first.
 			Map<String, Throwable> failures = new TreeMap<>();
+			long deadline = System.nanoTime() + this.timeout.toNanos();
 			admin.createTopics(missing).values().forEach((name, result) -> {
 				try {
-					result.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+					result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 					logger.info(() -> "Created topic " + name);
 				}
 				catch (ExecutionException ex) {
 					if (!(ex.getCause() instanceof TopicExistsException)) {
-						failures.put(name, ex.getCause());
+						failures.put(name, (ex.getCause() != null) ? ex.getCause() : ex);
 					}
 				}
 				catch (InterruptedException ex) {
