@@ -124,7 +124,7 @@ public final class ReliableKafkaAutoConfiguration {
 				consumerFactory.getObject(), policies.getObject(),
 				(ListenerPolicy policy) -> new FailureRouter(policy, forwarder.getObject(), partitionBackOff.getObject()))
 			.customizer(customizer.getIfUnique())
-			.transactional(forwarder.getObject().getTransactionManager() != null)
+			.transactional(forwarder.getObject().isTransactional())
 			.build(), policies::getObject);
 	}
 

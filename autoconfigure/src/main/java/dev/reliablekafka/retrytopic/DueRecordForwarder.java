@@ -145,7 +145,7 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 		}
 		Map<TopicPartition, Long> afterDue = new HashMap<>(handled);
 		due.forEach(forward -> afterDue.merge(partition(forward), forward.record().offset() + 1, Math::max));
-		if (this.forwarder.getTransactionManager() != null) {
+		if (this.forwarder.isTransactional()) {
 			try {
 				this.forwarder.forwardAllAndCommit(due, offsets(afterDue), consumer.groupMetadata());
 				handled.clear(); // committed with the transaction

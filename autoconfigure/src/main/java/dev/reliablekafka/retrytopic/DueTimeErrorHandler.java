@@ -1,18 +1,18 @@
 package dev.reliablekafka.retrytopic;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.TopicPartition;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 import dev.reliablekafka.blocking.PartitionBackOff;
+import dev.reliablekafka.routing.RecordSeeks;
 
 /**
  * Keeps the delay tier records of a poll in place when the scheduler's listener failed unexpectedly: every
@@ -46,16 +46,13 @@ public class DueTimeErrorHandler implements CommonErrorHandler {
 	@Override
 	public void handleBatch(Exception thrown, ConsumerRecords<?, ?> data, Consumer<?, ?> consumer,
 			MessageListenerContainer container, Runnable invokeListener) {
-		Map<TopicPartition, Long> firsts = new LinkedHashMap<>();
-		for (ConsumerRecord<?, ?> record : data) {
-			firsts.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
-		}
-		logger.error(thrown, () -> "Delay tier scheduler: could not hand over the records of " + firsts.keySet()
+		logger.error(thrown, () -> "Delay tier scheduler: could not hand over the records of " + data.partitions()
 				+ "; trying again in " + DueRecordForwarder.FORWARD_RETRY_INTERVAL);
-		firsts.forEach((partition, offset) -> {
-			consumer.seek(partition, offset);
-			this.partitionBackOff.pause(container, partition, DueRecordForwarder.FORWARD_RETRY_INTERVAL);
-		});
+		List<ConsumerRecord<?, ?>> records = new ArrayList<>();
+		data.forEach(records::add);
+		RecordSeeks.rewind(records, consumer);
+		data.partitions().forEach(partition -> this.partitionBackOff.pause(container, partition,
+				DueRecordForwarder.FORWARD_RETRY_INTERVAL));
 	}
 
 	@Override

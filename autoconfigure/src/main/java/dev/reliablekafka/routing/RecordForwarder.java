@@ -22,7 +22,6 @@ import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.support.KafkaUtils;
-import org.springframework.kafka.transaction.KafkaTransactionManager;
 
 /**
  * Sends a consumed record to another topic with exactly the key and value bytes its producer wrote, and returns
@@ -36,7 +35,6 @@ public class RecordForwarder implements DisposableBean {
 
 	private final Duration timeout;
 
-	private final @Nullable KafkaTransactionManager<byte[], byte[]> transactionManager;
 
 	/**
 	 * Create a forwarder.
@@ -49,17 +47,14 @@ public class RecordForwarder implements DisposableBean {
 		this.producerFactory = producerFactory;
 		this.template = new KafkaTemplate<>(producerFactory);
 		this.timeout = timeout;
-		this.transactionManager = producerFactory.transactionCapable()
-				? new KafkaTransactionManager<>(producerFactory) : null;
 	}
 
 	/**
-	 * Return the transaction manager that makes a forward and the offset commit of the forwarded record one
-	 * transaction.
-	 * @return the transaction manager, or {@code null} when transactions are off
+	 * Return whether forwards are transactional, each committed in one transaction with the consumed offsets.
+	 * @return whether the producer factory is transactional
 	 */
-	public @Nullable KafkaTransactionManager<byte[], byte[]> getTransactionManager() {
-		return this.transactionManager;
+	public boolean isTransactional() {
+		return this.producerFactory.transactionCapable();
 	}
 
 	/**
@@ -84,24 +79,13 @@ public class RecordForwarder implements DisposableBean {
 	 */
 	public void forwardAndCommit(ConsumerRecord<?, ?> record, String topic, Headers headers,
 			ConsumerGroupMetadata group) {
-		if (this.transactionManager == null) {
+		if (!isTransactional()) {
 			forward(record, topic, headers);
 			return;
 		}
-		try {
-			this.template.executeInTransaction(operations -> {
-				send(operations, record, topic, headers);
-				operations.sendOffsetsToTransaction(Map.of(new TopicPartition(record.topic(), record.partition()),
-						new OffsetAndMetadata(record.offset() + 1)), group);
-				return null;
-			});
-		}
-		catch (ForwardingFailedException ex) {
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			throw failed(record, topic, ex);
-		}
+		forwardAllAndCommit(List.of(new Forward(record, topic, headers)), Map.of(
+				new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)),
+				group);
 	}
 
 	/**
