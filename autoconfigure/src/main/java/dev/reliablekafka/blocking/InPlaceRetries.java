@@ -42,6 +42,16 @@ public final class InPlaceRetries {
 	}
 
 	/**
+	 * Return how many deliveries of a record have failed so far, without counting one.
+	 * @param record the record about to be delivered
+	 * @return its failed deliveries, 0 if it has not failed
+	 */
+	public int failedAttempts(ConsumerRecord<?, ?> record) {
+		Failure known = this.failures.get(new TopicPartition(record.topic(), record.partition()));
+		return (known != null && known.offset == record.offset()) ? known.failedAttempts : 0;
+	}
+
+	/**
 	 * Forget a record that no longer needs retrying.
 	 * @param record the record
 	 */

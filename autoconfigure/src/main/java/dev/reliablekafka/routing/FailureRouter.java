@@ -50,6 +50,8 @@ public class FailureRouter implements CommonErrorHandler {
 
 	private final PartitionBackOff partitionBackOff;
 
+	private final HeaderTrust headerTrust;
+
 	// Per consumer thread: the consumers of a concurrent container share the router.
 	private final ThreadLocal<Boolean> forwardingFailed = ThreadLocal.withInitial(() -> false);
 
@@ -66,6 +68,15 @@ public class FailureRouter implements CommonErrorHandler {
 		this.forwarder = forwarder;
 		this.retries = new InPlaceRetries(policy.blocking().toBackOff());
 		this.partitionBackOff = partitionBackOff;
+		this.headerTrust = new HeaderTrust(policy);
+	}
+
+	/**
+	 * Return the in-place retries of this router, which know the attempt of a record being retried in place.
+	 * @return the in-place retries
+	 */
+	public InPlaceRetries inPlaceRetries() {
+		return this.retries;
 	}
 
 	/**
@@ -113,8 +124,10 @@ public class FailureRouter implements CommonErrorHandler {
 	 * Forward a failed record to where the policy sends it, if anywhere.
 	 * @return whether the record was handed over, so that its offset may be committed
 	 */
-	private boolean handOver(ConsumerRecord<?, ?> failed, Exception thrown, InPlaceRetries.Failure failure,
+	private boolean handOver(ConsumerRecord<?, ?> consumed, Exception thrown, InPlaceRetries.Failure failure,
 			Consumer<?, ?> consumer) {
+		// Reconsume count, message id and origin come from the record only where they were written for this group.
+		ConsumerRecord<?, ?> failed = this.headerTrust.view(consumed);
 		boolean retryable = !this.notRetryable.match(thrown);
 		RetryTopicPolicy retryTopic = this.policy.retryTopic();
 		if (retryTopic == null) {
