@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.BackOff;
 
 import dev.reliablekafka.annotation.ReliableListener;
+import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ProcessingLog;
@@ -29,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A record whose deserializer fails because a service it needs is unreachable (a schema registry, say) is not
- * poison: it is retried in place until the deserializer works again, and then processed, not dead-lettered.
+ * poison: it is retried (in place in BLOCKING, through the retry topic in RETRY_TOPIC) until the deserializer works
+ * again, and then processed, not dead-lettered.
  */
 @ParameterizedClass(name = "on {0}")
 @EnumSource(Broker.class)
@@ -55,6 +57,30 @@ class TransientDeserializationFailureTests {
 
 				assertThat(log.of("registry")).extracting(ProcessingLog.Entry::value).containsExactly("order:A");
 				assertThat(UnreachableRegistryDeserializer.CALLS).hasValue(3);
+				assertThat(kafka.endOffset(new TopicPartition("dlq." + group, 0))).isZero();
+			}
+		}
+	}
+
+	@Test
+	void connectionFailureWhileDeserializingIsForwardedToTheRetryTopic() {
+		UnreachableRegistryDeserializer.CALLS.set(0);
+		try (KafkaTestClient kafka = new KafkaTestClient(this.broker)) {
+			String topic = kafka.createTopic(KafkaTestClient.unique("registry-down"), 1);
+			String group = KafkaTestClient.unique("registry-group");
+			kafka.send(topic, 0, "k", "order:A");
+
+			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, RetryTopicListener.class,
+					"test.topic=" + topic, "test.group=" + group,
+					"spring.kafka.consumer.value-deserializer=" + UnreachableRegistryDeserializer.class.getName())) {
+				ProcessingLog log = app.getBean(ProcessingLog.class);
+				await().atMost(Duration.ofSeconds(60)).until(() -> log.of("registry").size() == 1);
+
+				assertThat(log.of("registry")).singleElement().satisfies(entry -> {
+					assertThat(entry.value()).isEqualTo("order:A");
+					assertThat(entry.topic()).isEqualTo("retry." + group);
+					assertThat(entry.reconsumeCount()).isEqualTo("2");
+				});
 				assertThat(kafka.endOffset(new TopicPartition("dlq." + group, 0))).isZero();
 			}
 		}
@@ -89,6 +115,24 @@ class TransientDeserializationFailureTests {
 
 		@ReliableListener(id = "registry", topics = "${test.topic}", groupId = "${test.group}",
 				backOff = @BackOff(delay = 50, multiplier = 1))
+		void onRecord(ConsumerRecord<String, String> record) {
+			this.log.add("registry", record, true);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RetryTopicListener {
+
+		private final ProcessingLog log;
+
+		RetryTopicListener(ProcessingLog log) {
+			this.log = log;
+		}
+
+		@ReliableListener(id = "registry", topics = "${test.topic}", groupId = "${test.group}",
+				mode = ReliableMode.RETRY_TOPIC, delayLevels = "100ms 200ms", firstDelayLevel = "1",
+				maxReconsumeTimes = "3")
 		void onRecord(ConsumerRecord<String, String> record) {
 			this.log.add("registry", record, true);
 		}
