@@ -2,14 +2,12 @@ package dev.reliablekafka.listener;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.BeanUtils;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.ContainerCustomizer;
@@ -21,20 +19,23 @@ import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.RecordInterceptor;
-import org.springframework.util.ClassUtils;
 
 import dev.reliablekafka.annotation.ReliableListener;
+import dev.reliablekafka.blocking.InPlaceRetries;
 import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
 import dev.reliablekafka.policy.RetryTopicPolicy;
 import dev.reliablekafka.retrytopic.RetryTopicStartPosition;
+import dev.reliablekafka.routing.FailureRouter;
+import dev.reliablekafka.routing.HeaderTrust;
 
 /**
  * Builds the container factory of reliable listeners. Spring Boot's configurer applies every
  * {@code spring.kafka.*} setting, as for the application's own factory; on top of it:
  * <ul>
  * <li>the consumer reads raw bytes and the application's deserializers run just before the listener, so that a
- * failed record can be forwarded exactly as its producer wrote it;</li>
+ * failed record can be forwarded exactly as its producer wrote it; each consumer has its own, configured with its
+ * configuration as Kafka would;</li>
  * <li>each container gets the failure router of its listener's policy, instead of a global error handler;</li>
  * <li>auto-commit is off, since it would commit past a failing record;</li>
  * <li>a RETRY_TOPIC listener reads its group's retry topic from the beginning where the group has no committed
@@ -55,6 +56,8 @@ public class ReliableContainerFactoryBuilder {
 	private final Function<ListenerPolicy, CommonErrorHandler> routers;
 
 	private @Nullable ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> customizer;
+
+	private @Nullable ConsumerDeserializers deserializers;
 
 	private boolean transactional;
 
@@ -109,18 +112,14 @@ public class ReliableContainerFactoryBuilder {
 			// level (read_uncommitted by default), so this one is not a default that a user setting could replace.
 			config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		}
-		DefaultKafkaConsumerFactory<Object, Object> rawConsumerFactory = new DefaultKafkaConsumerFactory<>(config,
-				rawBytes(), rawBytes());
+		this.deserializers = new ConsumerDeserializers(this.applicationConsumerFactory, config);
+		DefaultKafkaConsumerFactory<Object, Object> rawConsumerFactory = new RawBytesConsumerFactory(config,
+				this.deserializers);
 		copyHooks(rawConsumerFactory);
 
 		ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
 		this.bootConfigurer.configure(factory, rawConsumerFactory);
 		factory.setBatchListener(false);
-		RecordInterceptor<Object, Object> deserializing = new DeserializingRecordInterceptor(
-				deserializer(config, true), deserializer(config, false));
-		RecordInterceptor<Object, Object> applicationInterceptor = factory.getRecordInterceptor();
-		factory.setRecordInterceptor((applicationInterceptor != null)
-				? new CompositeRecordInterceptor<>(deserializing, applicationInterceptor) : deserializing);
 		// Healthy records need no transaction: only a forward is committed with its record's offset, by the failure
 		// router. A transaction per record, which Boot's transaction manager would bring, costs most of the
 		// throughput and adds nothing the listener's own sends could join.
@@ -141,7 +140,9 @@ public class ReliableContainerFactoryBuilder {
 					+ ReliableListener.CONTAINER_FACTORY_BEAN_NAME
 					+ "', which serves @ReliableListener methods only; use @ReliableListener or another factory");
 		}
-		container.setCommonErrorHandler(this.routers.apply(policy));
+		CommonErrorHandler router = this.routers.apply(policy);
+		container.setCommonErrorHandler(router);
+		container.setRecordInterceptor(interceptor(policy, router, container.getRecordInterceptor()));
 		RetryTopicPolicy retryTopic = policy.retryTopic();
 		if (retryTopic != null) {
 			ContainerProperties properties = container.getContainerProperties();
@@ -159,28 +160,18 @@ public class ReliableContainerFactoryBuilder {
 		application.getListeners().forEach(hook -> rawConsumerFactory.addListener((ConsumerFactory.Listener) hook));
 	}
 
-	private Deserializer<?> deserializer(Map<String, Object> config, boolean isKey) {
-		Deserializer<?> instance = isKey ? this.applicationConsumerFactory.getKeyDeserializer()
-				: this.applicationConsumerFactory.getValueDeserializer();
-		if (instance != null) {
-			return instance;
-		}
-		Object type = config.get(isKey ? ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG
-				: ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
-		if (type == null) {
-			return new ByteArrayDeserializer();
-		}
-		Class<?> deserializerClass = (type instanceof Class<?> cls) ? cls
-				: ClassUtils.resolveClassName(type.toString().trim(), ClassUtils.getDefaultClassLoader());
-		Deserializer<Object> created = BeanUtils.instantiateClass(deserializerClass, Deserializer.class);
-		created.configure(config, isKey);
-		return created;
-	}
-
-	private static Deserializer<Object> rawBytes() {
-		@SuppressWarnings({ "unchecked", "rawtypes" })
-		Deserializer<Object> bytes = (Deserializer) new ByteArrayDeserializer();
-		return bytes;
+	/**
+	 * Create the interceptor of one container: it deserializes each record with its consumer's deserializers and
+	 * writes the headers the listener sees, by the listener's policy and, in BLOCKING, with the attempt its
+	 * router counts; the application's own interceptor runs after it, on the deserialized record.
+	 */
+	private RecordInterceptor<Object, Object> interceptor(ListenerPolicy policy, CommonErrorHandler router,
+			@Nullable RecordInterceptor<Object, Object> application) {
+		InPlaceRetries inPlace = (policy.retryTopic() == null && router instanceof FailureRouter failureRouter)
+				? failureRouter.inPlaceRetries() : null;
+		RecordInterceptor<Object, Object> deserializing = new DeserializingRecordInterceptor(
+				Objects.requireNonNull(this.deserializers), new DeliveryHeaders(new HeaderTrust(policy), inPlace));
+		return (application != null) ? new CompositeRecordInterceptor<>(deserializing, application) : deserializing;
 	}
 
 }

@@ -15,7 +15,8 @@ import org.springframework.kafka.listener.ListenerExecutionFailedException;
 /**
  * Builds the headers of a record that is forwarded after a failure: the producer's headers are kept (tracing
  * included), the {@link ReliableHeaders} describing the record's origin are kept from an earlier hop or written
- * on the first one, and those describing the failure are replaced.
+ * on the first one, and those describing the failure are replaced. The record must be read through
+ * {@link HeaderTrust#view}, so that only headers written for the listener's group count as an earlier hop.
  */
 public final class FailureHeaders {
 
@@ -46,7 +47,9 @@ public final class FailureHeaders {
 		Headers source = record.headers();
 		RecordHeaders headers = new RecordHeaders();
 		for (Header header : source) {
-			if (!header.key().startsWith(ReliableHeaders.PREFIX)) {
+			// Links a replayed record to its earlier life, into the dead-letter topic.
+			if (!header.key().startsWith(ReliableHeaders.PREFIX)
+					|| header.key().equals(ReliableHeaders.ORIGINAL_MESSAGE_ID)) {
 				headers.add(header);
 			}
 		}

@@ -1,6 +1,7 @@
 package dev.reliablekafka.routing;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.Consumer;
@@ -50,6 +51,8 @@ public class FailureRouter implements CommonErrorHandler {
 
 	private final PartitionBackOff partitionBackOff;
 
+	private final HeaderTrust headerTrust;
+
 	// Per consumer thread: the consumers of a concurrent container share the router.
 	private final ThreadLocal<Boolean> forwardingFailed = ThreadLocal.withInitial(() -> false);
 
@@ -64,8 +67,18 @@ public class FailureRouter implements CommonErrorHandler {
 		this.notRetryable = ExceptionMatcher.forAllowList().addAll(policy.notRetryable()).build();
 		this.notRetryable.setTraverseCauses(true);
 		this.forwarder = forwarder;
-		this.retries = new InPlaceRetries(policy.blocking().toBackOff());
+		// BLOCKING keeps its counts durably, so that max-attempts holds across restarts and rebalances.
+		this.retries = new InPlaceRetries(policy.blocking().toBackOff(), policy.retryTopic() == null);
 		this.partitionBackOff = partitionBackOff;
+		this.headerTrust = new HeaderTrust(policy);
+	}
+
+	/**
+	 * Return the in-place retries of this router, which know the attempt of a record being retried in place.
+	 * @return the in-place retries
+	 */
+	public InPlaceRetries inPlaceRetries() {
+		return this.retries;
 	}
 
 	/**
@@ -100,7 +113,7 @@ public class FailureRouter implements CommonErrorHandler {
 	public void handleRemaining(Exception thrown, List<ConsumerRecord<?, ?>> records, Consumer<?, ?> consumer,
 			MessageListenerContainer container) {
 		ConsumerRecord<?, ?> failed = records.get(0);
-		InPlaceRetries.Failure failure = this.retries.failed(failed);
+		InPlaceRetries.Failure failure = this.retries.failed(failed, consumer);
 		if (handOver(failed, thrown, failure, consumer)) {
 			this.retries.forget(failed);
 			RecordSeeks.rewind(records.subList(1, records.size()), consumer);
@@ -113,8 +126,10 @@ public class FailureRouter implements CommonErrorHandler {
 	 * Forward a failed record to where the policy sends it, if anywhere.
 	 * @return whether the record was handed over, so that its offset may be committed
 	 */
-	private boolean handOver(ConsumerRecord<?, ?> failed, Exception thrown, InPlaceRetries.Failure failure,
+	private boolean handOver(ConsumerRecord<?, ?> consumed, Exception thrown, InPlaceRetries.Failure failure,
 			Consumer<?, ?> consumer) {
+		// Reconsume count, message id and origin come from the record only where they were written for this group.
+		ConsumerRecord<?, ?> failed = this.headerTrust.view(consumed);
 		boolean retryable = !this.notRetryable.match(thrown);
 		RetryTopicPolicy retryTopic = this.policy.retryTopic();
 		if (retryTopic == null) {
@@ -184,6 +199,7 @@ public class FailureRouter implements CommonErrorHandler {
 		Duration wait = Duration.ofMillis(failure.nextBackOff());
 		RecordSeeks.rewind(records, consumer);
 		this.partitionBackOff.pause(container, new TopicPartition(failed.topic(), failed.partition()), wait);
+		this.retries.keep(failed, failure, consumer, container.getContainerProperties());
 		if (!retryable) {
 			logger.error(FailureHeaders.unwrap(thrown), () -> describe(failed) + " is not retryable but "
 					+ "dead-lettering is disabled: it blocks its partition, retried in " + wait);
@@ -205,6 +221,12 @@ public class FailureRouter implements CommonErrorHandler {
 
 	private String describe(ConsumerRecord<?, ?> record) {
 		return "Reliable listener '" + this.policy.listenerId() + "': record " + KafkaUtils.format(record);
+	}
+
+	@Override
+	public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions,
+			Runnable publishPause) {
+		this.retries.forget(partitions);
 	}
 
 	@Override

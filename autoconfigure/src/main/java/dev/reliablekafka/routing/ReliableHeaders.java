@@ -16,6 +16,13 @@ public final class ReliableHeaders {
 	 */
 	public static final String MESSAGE_ID = PREFIX + "message-id";
 
+	/**
+	 * Message id that a record carried when it reached a listener from elsewhere than its group's retry topic,
+	 * for example replayed from a dead-letter topic into its source topic. Such a record starts afresh with a new
+	 * {@link #MESSAGE_ID} and all its retries; this header links it to its earlier life.
+	 */
+	public static final String ORIGINAL_MESSAGE_ID = PREFIX + "original-message-id";
+
 	/** How many times the record has been retried after its first delivery. */
 	public static final String RECONSUME_COUNT = PREFIX + "reconsume-count";
 
