@@ -1,7 +1,5 @@
 package dev.reliablekafka.routing;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,14 +8,21 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
+import org.springframework.kafka.support.KafkaUtils;
 
 /**
  * Builds the headers of a record that is forwarded after a failure: the producer's headers are kept (tracing
  * included), the {@link ReliableHeaders} describing the record's origin are kept from an earlier hop or written
- * on the first one, and those describing the failure are replaced.
+ * on the first one, and those describing the failure are replaced. Reading never throws: a header that cannot be
+ * read, or an exception that cannot describe itself, must not keep a record from being handed over or put back.
  */
 public final class FailureHeaders {
+
+	private static final LogAccessor logger = new LogAccessor(FailureHeaders.class);
+
+	private static final int SHOWN_HEADER_LIMIT = 64;
 
 	private FailureHeaders() {
 	}
@@ -60,19 +65,38 @@ public final class FailureHeaders {
 		put(headers, ReliableHeaders.GROUP, group);
 		keepOrPut(headers, source, ReliableHeaders.FIRST_FAILURE_TIME, Long.toString(firstFailureTime));
 		put(headers, ReliableHeaders.EXCEPTION_CLASS, cause.getClass().getName());
-		put(headers, ReliableHeaders.EXCEPTION_MESSAGE, String.valueOf(cause.getMessage()));
-		put(headers, ReliableHeaders.EXCEPTION_STACKTRACE, stackTrace(cause));
+		put(headers, ReliableHeaders.EXCEPTION_MESSAGE, FailureText.message(cause));
+		put(headers, ReliableHeaders.EXCEPTION_STACKTRACE,
+				FailureText.cut(FailureText.stackTrace(cause), ReliableHeaders.STACKTRACE_LIMIT));
 		return headers;
 	}
 
 	/**
 	 * Return how many times a record has been retried after its first delivery.
 	 * @param record the consumed record
-	 * @return the count it carries, or 0
+	 * @return the count it carries, or 0 if it carries none or one that is not a count (logged)
 	 */
 	public static int reconsumeCount(ConsumerRecord<?, ?> record) {
 		String carried = text(record.headers(), ReliableHeaders.RECONSUME_COUNT);
-		return (carried != null) ? Integer.parseInt(carried.trim()) : 0;
+		return (carried != null) ? count(record, carried) : 0;
+	}
+
+	// A malformed count restarts the retries: the record is retried at most max-reconsume-times more, then
+	// dead-lettered, with a well-formed count from its next hop on. Throwing instead would strand the record.
+	private static int count(ConsumerRecord<?, ?> record, String carried) {
+		try {
+			int count = Integer.parseInt(carried.trim());
+			if (count >= 0) {
+				return count;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// logged below
+		}
+		logger.warn(() -> "Record " + KafkaUtils.format(record) + " carries the malformed header "
+				+ ReliableHeaders.RECONSUME_COUNT + " '" + FailureText.cut(carried, SHOWN_HEADER_LIMIT)
+				+ "'; counting it as 0 retries");
+		return 0;
 	}
 
 	/**
@@ -114,8 +138,13 @@ public final class FailureHeaders {
 	 */
 	public static Throwable unwrap(Throwable failure) {
 		Throwable cause = failure;
-		while (cause instanceof ListenerExecutionFailedException && cause.getCause() != null) {
-			cause = cause.getCause();
+		try {
+			while (cause instanceof ListenerExecutionFailedException && cause.getCause() != null) {
+				cause = cause.getCause();
+			}
+		}
+		catch (RuntimeException ex) {
+			// a cause that cannot be read: keep the last exception that could
 		}
 		return cause;
 	}
@@ -127,14 +156,6 @@ public final class FailureHeaders {
 
 	private static void put(Headers headers, String key, String value) {
 		headers.add(key, value.getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static String stackTrace(Throwable cause) {
-		StringWriter writer = new StringWriter();
-		cause.printStackTrace(new PrintWriter(writer));
-		String trace = writer.toString();
-		return (trace.length() > ReliableHeaders.STACKTRACE_LIMIT)
-				? trace.substring(0, ReliableHeaders.STACKTRACE_LIMIT) : trace;
 	}
 
 }

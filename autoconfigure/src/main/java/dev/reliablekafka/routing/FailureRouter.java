@@ -89,7 +89,7 @@ public class FailureRouter implements CommonErrorHandler {
 	public boolean handleOne(Exception thrown, ConsumerRecord<?, ?> record, Consumer<?, ?> consumer,
 			MessageListenerContainer container) {
 		InPlaceRetries.Failure failure = this.retries.failed(record);
-		if (handOver(record, thrown, failure, consumer)) {
+		if (safeHandOver(record, thrown, failure, consumer)) {
 			this.retries.forget(record);
 			return true;
 		}
@@ -99,14 +99,33 @@ public class FailureRouter implements CommonErrorHandler {
 	@Override
 	public void handleRemaining(Exception thrown, List<ConsumerRecord<?, ?>> records, Consumer<?, ?> consumer,
 			MessageListenerContainer container) {
+		// Put the failed record and everything behind it back first, so that nothing below can skip one.
+		RecordSeeks.rewind(records, consumer);
 		ConsumerRecord<?, ?> failed = records.get(0);
 		InPlaceRetries.Failure failure = this.retries.failed(failed);
-		if (handOver(failed, thrown, failure, consumer)) {
+		if (safeHandOver(failed, thrown, failure, consumer)) {
 			this.retries.forget(failed);
-			RecordSeeks.rewind(records.subList(1, records.size()), consumer);
+			RecordSeeks.seekPast(failed, consumer);
 			return; // the container now commits the forwarded record
 		}
-		retryInPlace(records, consumer, container, failure, thrown, !this.notRetryable.match(thrown));
+		retryInPlace(failed, consumer, container, failure, thrown, !this.notRetryable.match(thrown));
+	}
+
+	/**
+	 * Hand a failed record over; anything unexpected on the way counts as a failed forward, so that the record
+	 * stays in place instead of escaping the router.
+	 */
+	private boolean safeHandOver(ConsumerRecord<?, ?> failed, Exception thrown, InPlaceRetries.Failure failure,
+			Consumer<?, ?> consumer) {
+		try {
+			return handOver(failed, thrown, failure, consumer);
+		}
+		catch (RuntimeException ex) {
+			this.forwardingFailed.set(true);
+			logger.error(FailureText.loggable(ex), () -> describe(failed) + " could not be handed over; it stays in "
+					+ "place and is retried until the hand-over succeeds");
+			return false;
+		}
 	}
 
 	/**
@@ -140,9 +159,9 @@ public class FailureRouter implements CommonErrorHandler {
 		if (!forward(record, level.topic(), headers, consumer)) {
 			return false;
 		}
-		logger.info(() -> describe(record) + " failed (" + FailureHeaders.unwrap(thrown) + "); retry " + retry
-				+ " of " + this.policy.retryTopic().maxReconsumeTimes() + " in " + level.delay() + " via "
-				+ level.topic());
+		logger.info(() -> describe(record) + " failed (" + FailureText.summary(FailureHeaders.unwrap(thrown))
+				+ "); retry " + retry + " of " + this.policy.retryTopic().maxReconsumeTimes() + " in "
+				+ level.delay() + " via " + level.topic());
 		return true;
 	}
 
@@ -160,7 +179,7 @@ public class FailureRouter implements CommonErrorHandler {
 			return false;
 		}
 		String why = (exhaustedAfter != null) ? "after " + exhaustedAfter : "(not retryable)";
-		logger.error(FailureHeaders.unwrap(thrown),
+		logger.error(FailureText.loggable(FailureHeaders.unwrap(thrown)),
 				() -> describe(record) + " failed " + why + " and was sent to " + topic);
 		return true;
 	}
@@ -171,31 +190,30 @@ public class FailureRouter implements CommonErrorHandler {
 			this.forwarder.forwardAndCommit(record, topic, headers, consumer.groupMetadata());
 			return true;
 		}
-		catch (ForwardingFailedException ex) {
-			logger.error(ex, () -> describe(record) + " could not be forwarded to " + topic
+		catch (RuntimeException ex) {
+			logger.error(FailureText.loggable(ex), () -> describe(record) + " could not be forwarded to " + topic
 					+ "; it stays in place and is retried until the forward succeeds");
 			return false;
 		}
 	}
 
-	private void retryInPlace(List<ConsumerRecord<?, ?>> records, Consumer<?, ?> consumer,
-			MessageListenerContainer container, InPlaceRetries.Failure failure, Exception thrown, boolean retryable) {
-		ConsumerRecord<?, ?> failed = records.get(0);
+	// The records were put back already.
+	private void retryInPlace(ConsumerRecord<?, ?> failed, Consumer<?, ?> consumer, MessageListenerContainer container,
+			InPlaceRetries.Failure failure, Exception thrown, boolean retryable) {
 		Duration wait = Duration.ofMillis(failure.nextBackOff());
-		RecordSeeks.rewind(records, consumer);
 		this.partitionBackOff.pause(container, new TopicPartition(failed.topic(), failed.partition()), wait);
 		if (!retryable) {
-			logger.error(FailureHeaders.unwrap(thrown), () -> describe(failed) + " is not retryable but "
-					+ "dead-lettering is disabled: it blocks its partition, retried in " + wait);
+			logger.error(FailureText.loggable(FailureHeaders.unwrap(thrown)), () -> describe(failed)
+					+ " is not retryable but dead-lettering is disabled: it blocks its partition, retried in " + wait);
 		}
 		else {
 			logger.warn(() -> describe(failed) + " failed (attempt " + failure.failedAttempts() + " of "
-					+ attempts() + ": " + FailureHeaders.unwrap(thrown) + "); retrying in " + wait
-					+ " while its partition waits");
+					+ attempts() + ": " + FailureText.summary(FailureHeaders.unwrap(thrown)) + "); retrying in "
+					+ wait + " while its partition waits");
 		}
 		// Thrown so that the container does not commit the failed record; logged by the container at DEBUG.
 		throw new KafkaException("Retrying " + KafkaUtils.format(failed) + " in place", KafkaException.Level.DEBUG,
-				thrown);
+				FailureText.loggable(thrown));
 	}
 
 	private String attempts() {
@@ -210,7 +228,8 @@ public class FailureRouter implements CommonErrorHandler {
 	@Override
 	public void handleOtherException(Exception thrown, Consumer<?, ?> consumer, MessageListenerContainer container,
 			boolean batchListener) {
-		logger.error(thrown, () -> "Reliable listener '" + this.policy.listenerId() + "': consumer error");
+		logger.error(FailureText.loggable(thrown), () -> "Reliable listener '" + this.policy.listenerId()
+				+ "': consumer error (" + FailureText.summary(thrown) + ")");
 	}
 
 }
