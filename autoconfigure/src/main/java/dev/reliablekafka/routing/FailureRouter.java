@@ -3,6 +3,7 @@ package dev.reliablekafka.routing;
 import java.time.Duration;
 import java.util.List;
 
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -35,6 +36,9 @@ import dev.reliablekafka.policy.RetryTopicPolicy;
  * The record's offset is committed only once the broker acknowledged the forward (in the same transaction when
  * transactions are on); until then the record, and everything behind it in its partition, stays in place. When
  * a forward fails, the record is retried in place instead: it is never skipped.
+ * <p>
+ * A failed commit ({@link CommitFailedException}, which spring-kafka hands over like a listener failure) is not a
+ * processing failure: it counts no attempt and forwards nothing; the records are delivered again.
  */
 public class FailureRouter implements CommonErrorHandler {
 
@@ -88,6 +92,10 @@ public class FailureRouter implements CommonErrorHandler {
 	@Override
 	public boolean handleOne(Exception thrown, ConsumerRecord<?, ?> record, Consumer<?, ?> consumer,
 			MessageListenerContainer container) {
+		if (FailureText.causedBy(thrown, CommitFailedException.class)) {
+			commitFailed(thrown, record);
+			return false; // the container keeps the record and those behind it, and delivers them again
+		}
 		InPlaceRetries.Failure failure = this.retries.failed(record);
 		if (safeHandOver(record, thrown, failure, consumer)) {
 			this.retries.forget(record);
@@ -102,6 +110,15 @@ public class FailureRouter implements CommonErrorHandler {
 		// Put the failed record and everything behind it back first, so that nothing below can skip one.
 		RecordSeeks.rewind(records, consumer);
 		ConsumerRecord<?, ?> failed = records.get(0);
+		if (FailureText.causedBy(thrown, CommitFailedException.class)) {
+			commitFailed(thrown, failed);
+			if (!(thrown instanceof CommitFailedException)) {
+				// The listener threw it: the container must not commit the record it failed on.
+				throw new KafkaException("Redelivering " + KafkaUtils.format(failed) + " after a failed commit",
+						KafkaException.Level.DEBUG, FailureText.loggable(thrown));
+			}
+			return;
+		}
 		InPlaceRetries.Failure failure = this.retries.failed(failed);
 		if (safeHandOver(failed, thrown, failure, consumer)) {
 			this.retries.forget(failed);
@@ -109,6 +126,19 @@ public class FailureRouter implements CommonErrorHandler {
 			return; // the container now commits the forwarded record
 		}
 		retryInPlace(failed, consumer, container, failure, thrown, !this.notRetryable.match(thrown));
+	}
+
+	/**
+	 * Tell a failed commit apart from a failed listener. spring-kafka hands a {@link CommitFailedException} to
+	 * the error handler as it is: either committing a record the listener processed failed (record ack mode), or
+	 * committing before records kept from an earlier poll did. Either way the records were put back; the one
+	 * that was processed may be processed again, which a rebalance would cause anyway, but none is lost, counted
+	 * as an attempt or forwarded.
+	 */
+	private void commitFailed(Exception thrown, ConsumerRecord<?, ?> record) {
+		logger.warn(() -> describe(record) + ": committing offsets failed (" + FailureText.summary(thrown)
+				+ "), probably because the group rebalanced; this is no processing failure: the record and those "
+				+ "behind it are delivered again");
 	}
 
 	/**

@@ -2,6 +2,9 @@ package dev.reliablekafka.routing;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -14,6 +17,8 @@ final class FailureText {
 
 	/** Appended to a text that was cut to its limit. */
 	static final String CUT_MARKER = "...[cut]";
+
+	private static final int MAX_CAUSES = 32;
 
 	private FailureText() {
 	}
@@ -84,6 +89,29 @@ final class FailureText {
 		catch (RuntimeException | LinkageError ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * Return whether an exception or one of its causes is of a type.
+	 * @param failure the exception
+	 * @param type the type
+	 * @return whether it is found in the cause chain
+	 */
+	static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		Throwable cause = failure;
+		try {
+			while (cause != null && seen.size() < MAX_CAUSES && seen.add(cause)) {
+				if (type.isInstance(cause)) {
+					return true;
+				}
+				cause = cause.getCause();
+			}
+		}
+		catch (RuntimeException | LinkageError ex) {
+			// A cause that cannot be read is not of the type.
+		}
+		return false;
 	}
 
 	/**
