@@ -54,6 +54,8 @@ public class FailureRouter implements CommonErrorHandler {
 
 	private final PartitionBackOff partitionBackOff;
 
+	private final HandOverCommits commits;
+
 	// Per consumer thread: the consumers of a concurrent container share the router.
 	private final ThreadLocal<Boolean> forwardingFailed = ThreadLocal.withInitial(() -> false);
 
@@ -70,6 +72,7 @@ public class FailureRouter implements CommonErrorHandler {
 		this.forwarder = forwarder;
 		this.retries = new InPlaceRetries(policy.blocking().toBackOff());
 		this.partitionBackOff = partitionBackOff;
+		this.commits = new HandOverCommits(forwarder, policy.listenerId());
 	}
 
 	/**
@@ -99,6 +102,7 @@ public class FailureRouter implements CommonErrorHandler {
 		InPlaceRetries.Failure failure = this.retries.failed(record);
 		if (safeHandOver(record, thrown, failure, consumer)) {
 			this.retries.forget(record);
+			this.commits.handedOver(record, consumer, container);
 			return true;
 		}
 		return false;
@@ -123,7 +127,8 @@ public class FailureRouter implements CommonErrorHandler {
 		if (safeHandOver(failed, thrown, failure, consumer)) {
 			this.retries.forget(failed);
 			RecordSeeks.seekPast(failed, consumer);
-			return; // the container now commits the forwarded record
+			this.commits.handedOver(failed, consumer, container);
+			return; // the container now commits the forwarded record, unless the router just did
 		}
 		retryInPlace(failed, consumer, container, failure, thrown, !this.notRetryable.match(thrown));
 	}
