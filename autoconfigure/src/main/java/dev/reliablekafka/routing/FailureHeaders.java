@@ -65,10 +65,34 @@ public final class FailureHeaders {
 		put(headers, ReliableHeaders.GROUP, group);
 		keepOrPut(headers, source, ReliableHeaders.FIRST_FAILURE_TIME, Long.toString(firstFailureTime));
 		put(headers, ReliableHeaders.EXCEPTION_CLASS, cause.getClass().getName());
-		put(headers, ReliableHeaders.EXCEPTION_MESSAGE, FailureText.message(cause));
+		put(headers, ReliableHeaders.EXCEPTION_MESSAGE,
+				FailureText.cut(FailureText.message(cause), ReliableHeaders.EXCEPTION_MESSAGE_LIMIT));
 		put(headers, ReliableHeaders.EXCEPTION_STACKTRACE,
 				FailureText.cut(FailureText.stackTrace(cause), ReliableHeaders.STACKTRACE_LIMIT));
 		return headers;
+	}
+
+	/**
+	 * Return the smallest form of the headers of a forwarded record, for a broker that refused it as too large:
+	 * without the stack trace and with the exception message cut to
+	 * {@value ReliableHeaders#EXCEPTION_MESSAGE_BRIEF_LIMIT} characters. Every other header is kept.
+	 * @param headers the headers built by {@link #forFailure}
+	 * @return new headers; the given ones are not modified
+	 */
+	static Headers brief(Headers headers) {
+		RecordHeaders brief = new RecordHeaders();
+		for (Header header : headers) {
+			if (!header.key().equals(ReliableHeaders.EXCEPTION_STACKTRACE)
+					&& !header.key().equals(ReliableHeaders.EXCEPTION_MESSAGE)) {
+				brief.add(header);
+			}
+		}
+		String message = text(headers, ReliableHeaders.EXCEPTION_MESSAGE);
+		if (message != null) {
+			put(brief, ReliableHeaders.EXCEPTION_MESSAGE,
+					FailureText.cut(message, ReliableHeaders.EXCEPTION_MESSAGE_BRIEF_LIMIT));
+		}
+		return brief;
 	}
 
 	/**

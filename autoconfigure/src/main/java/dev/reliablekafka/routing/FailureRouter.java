@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 
@@ -35,7 +36,8 @@ import dev.reliablekafka.policy.RetryTopicPolicy;
  * </ul>
  * The record's offset is committed only once the broker acknowledged the forward (in the same transaction when
  * transactions are on); until then the record, and everything behind it in its partition, stays in place. When
- * a forward fails, the record is retried in place instead: it is never skipped.
+ * a forward fails, the record is retried in place instead: it is never skipped. A forward the broker refuses as
+ * too large is tried once more without the failure's stack trace; the key and value are never altered.
  * <p>
  * A failed commit ({@link CommitFailedException}, which spring-kafka hands over like a listener failure) is not a
  * processing failure: it counts no attempt and forwards nothing; the records are delivered again.
@@ -226,8 +228,25 @@ public class FailureRouter implements CommonErrorHandler {
 			return true;
 		}
 		catch (RuntimeException ex) {
-			logger.error(FailureText.loggable(ex), () -> describe(record) + " could not be forwarded to " + topic
-					+ "; it stays in place and is retried until the forward succeeds");
+			if (!FailureText.causedBy(ex, RecordTooLargeException.class)) {
+				logger.error(FailureText.loggable(ex), () -> describe(record) + " could not be forwarded to " + topic
+						+ "; it stays in place and is retried until the forward succeeds");
+				return false;
+			}
+		}
+		// Refused as too large (by the broker or the producer): only the failure details may shrink.
+		try {
+			this.forwarder.forwardAndCommit(record, topic, FailureHeaders.brief(headers), consumer.groupMetadata());
+			logger.warn(() -> describe(record) + " was too large for " + topic + " with the failure's stack trace; "
+					+ "it was forwarded without it");
+			return true;
+		}
+		catch (RuntimeException ex) {
+			logger.error(FailureText.loggable(ex), () -> describe(record) + " is too large for " + topic
+					+ " even without the failure's stack trace, so it cannot be forwarded there. It is not skipped: "
+					+ "it stays in place, blocking its partition, and is retried in place with back-off until it is "
+					+ "processed or the forward succeeds. Raise max.message.bytes of " + topic
+					+ " (and the producer's max.request.size) above the record's size.");
 			return false;
 		}
 	}
