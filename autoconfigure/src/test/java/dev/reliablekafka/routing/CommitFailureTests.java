@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.listener.AcknowledgingMessageListener;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
@@ -50,8 +51,9 @@ import static org.mockito.Mockito.verify;
 /**
  * Container contract: a record is processed, but committing its offset fails with a
  * {@link CommitFailedException} (the group rebalanced meanwhile). spring-kafka hands the commit failure to the
- * failure router as if the listener had failed. The router must not count it as a failed attempt nor forward the
- * processed record: it puts the record and the rest of the poll back, so that nothing is skipped.
+ * failure router as if the listener had failed: as it is when the container committed, wrapped when the
+ * listener's own acknowledgement committed. The router must not count it as a failed attempt nor forward the
+ * processed record: the record and the rest of the poll are delivered again, so that nothing is skipped.
  */
 class CommitFailureTests {
 
@@ -76,8 +78,56 @@ class CommitFailureTests {
 	}
 
 	@Test
-	@SuppressWarnings("unchecked")
 	void failedCommitIsNeitherForwardedNorSkipped() {
+		Consumer<byte[], byte[]> consumer = consumer();
+		ContainerProperties properties = new ContainerProperties(new TopicPartitionOffset("orders", 0));
+		properties.setAckMode(AckMode.RECORD);
+		properties.setMessageListener((MessageListener<byte[], byte[]>) record -> delivered(record));
+		start(consumer, properties);
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> delivered().contains("B"));
+		this.container.stop();
+
+		verify(this.forwarder, never()).forwardAndCommit(any(), any(), any(), any());
+		verify(this.forwarder, never()).forward(any(), any(), any());
+		// A was processed but its commit failed: it is delivered again (a duplicate, never a loss), then B.
+		assertThat(delivered()).containsExactly("A", "A", "B");
+		InOrder inOrder = inOrder(consumer);
+		inOrder.verify(consumer).poll(any(Duration.class));
+		inOrder.verify(consumer).commitSync(eq(Map.of(PARTITION, new OffsetAndMetadata(1))), any());
+		inOrder.verify(consumer).seek(PARTITION, 0);
+		inOrder.verify(consumer).poll(any(Duration.class));
+		inOrder.verify(consumer).commitSync(eq(Map.of(PARTITION, new OffsetAndMetadata(2))), any());
+	}
+
+	@Test
+	void failedAcknowledgementIsNeitherForwardedNorSkipped() {
+		Consumer<byte[], byte[]> consumer = consumer();
+		ContainerProperties properties = new ContainerProperties(new TopicPartitionOffset("orders", 0));
+		properties.setAckMode(AckMode.MANUAL_IMMEDIATE);
+		properties.setMessageListener((AcknowledgingMessageListener<byte[], byte[]>) (record, ack) -> {
+			delivered(record);
+			ack.acknowledge();
+		});
+		start(consumer, properties);
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> delivered().contains("B"));
+		this.container.stop();
+
+		verify(this.forwarder, never()).forwardAndCommit(any(), any(), any(), any());
+		verify(this.forwarder, never()).forward(any(), any(), any());
+		// The listener's acknowledgement of A failed: A is delivered again, then B.
+		assertThat(delivered()).containsExactly("A", "A", "B");
+		InOrder inOrder = inOrder(consumer);
+		inOrder.verify(consumer).commitSync(eq(Map.of(PARTITION, new OffsetAndMetadata(1))), any());
+		inOrder.verify(consumer).poll(any(Duration.class));
+		inOrder.verify(consumer).commitSync(eq(Map.of(PARTITION, new OffsetAndMetadata(1))), any());
+		inOrder.verify(consumer).commitSync(eq(Map.of(PARTITION, new OffsetAndMetadata(2))), any());
+	}
+
+	// A consumer of one partition holding A and B, whose first commit fails.
+	@SuppressWarnings("unchecked")
+	private Consumer<byte[], byte[]> consumer() {
 		Consumer<byte[], byte[]> consumer = mock(Consumer.class);
 		List<ConsumerRecord<byte[], byte[]>> log = List.of(record(0, "A"), record(1, "B"));
 		willAnswer(invocation -> {
@@ -101,35 +151,24 @@ class CommitFailureTests {
 			}
 			return null;
 		}).given(consumer).commitSync(any(Map.class), any());
+		return consumer;
+	}
+
+	@SuppressWarnings("unchecked")
+	private void start(Consumer<byte[], byte[]> consumer, ContainerProperties properties) {
 		ConsumerFactory<byte[], byte[]> consumerFactory = mock(ConsumerFactory.class);
 		given(consumerFactory.createConsumer(any(), any(), any(), any())).willReturn(consumer);
-
-		ContainerProperties properties = new ContainerProperties(new TopicPartitionOffset("orders", 0));
 		properties.setGroupId("order-service");
-		properties.setAckMode(AckMode.RECORD);
-		properties.setMessageListener((MessageListener<byte[], byte[]>) record -> {
-			synchronized (this.delivered) {
-				this.delivered.add(new String(record.value(), StandardCharsets.UTF_8));
-			}
-		});
 		this.container = new KafkaMessageListenerContainer<>(consumerFactory, properties);
 		this.container.setCommonErrorHandler(new FailureRouter(retryTopicPolicy(), this.forwarder,
 				this.partitionBackOff));
 		this.container.start();
+	}
 
-		await().atMost(Duration.ofSeconds(10)).until(() -> delivered().contains("B"));
-		this.container.stop();
-
-		verify(this.forwarder, never()).forwardAndCommit(any(), any(), any(), any());
-		verify(this.forwarder, never()).forward(any(), any(), any());
-		// A was processed but its commit failed: it is delivered again (a duplicate, never a loss), then B.
-		assertThat(delivered()).containsExactly("A", "A", "B");
-		InOrder inOrder = inOrder(consumer);
-		inOrder.verify(consumer).poll(any(Duration.class));
-		inOrder.verify(consumer).commitSync(eq(Map.of(PARTITION, new OffsetAndMetadata(1))), any());
-		inOrder.verify(consumer).seek(PARTITION, 0);
-		inOrder.verify(consumer).poll(any(Duration.class));
-		inOrder.verify(consumer).commitSync(eq(Map.of(PARTITION, new OffsetAndMetadata(2))), any());
+	private void delivered(ConsumerRecord<byte[], byte[]> record) {
+		synchronized (this.delivered) {
+			this.delivered.add(new String(record.value(), StandardCharsets.UTF_8));
+		}
 	}
 
 	private List<String> delivered() {
