@@ -92,7 +92,8 @@ public class FailureRouter implements CommonErrorHandler {
 	 * Hand a failed RETRY_TOPIC record over while forwarding works.
 	 * @return {@code true} when the record was forwarded, so that the container commits it and goes on;
 	 * {@code false} when the forward failed: the container then delivers the record again at once, and this
-	 * router keeps it in place from then on ({@link #seeksAfterHandling()})
+	 * router keeps it in place from then on ({@link #seeksAfterHandling()}); {@code false} too when a commit
+	 * failed, so that the record is delivered again
 	 */
 	@Override
 	public boolean handleOne(Exception thrown, ConsumerRecord<?, ?> record, Consumer<?, ?> consumer,
@@ -138,9 +139,9 @@ public class FailureRouter implements CommonErrorHandler {
 	/**
 	 * Tell a failed commit apart from a failed listener. spring-kafka hands a {@link CommitFailedException} to
 	 * the error handler as it is: either committing a record the listener processed failed (record ack mode), or
-	 * committing before records kept from an earlier poll did. Either way the records were put back; the one
-	 * that was processed may be processed again, which a rebalance would cause anyway, but none is lost, counted
-	 * as an attempt or forwarded.
+	 * committing before records kept from an earlier poll did; wrapped when the listener's own acknowledgement
+	 * failed. Either way the records are delivered again: one that was processed may be processed twice, which a
+	 * rebalance would cause anyway, but none is lost, counted as an attempt or forwarded.
 	 */
 	private void commitFailed(Exception thrown, ConsumerRecord<?, ?> record) {
 		logger.warn(() -> describe(record) + ": committing offsets failed (" + FailureText.summary(thrown)
