@@ -83,7 +83,19 @@ final class FailureText {
 			return null;
 		}
 		try {
+			// What a logger reads: printStackTrace() does not call the overridable getStackTrace(), loggers do.
 			failure.printStackTrace(new PrintWriter(new StringWriter()));
+			Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+			for (Throwable cause = failure; cause != null && seen.size() < MAX_CAUSES && seen.add(cause);
+					cause = cause.getCause()) {
+				cause.getMessage();
+				cause.getLocalizedMessage();
+				cause.getStackTrace();
+				for (Throwable suppressed : cause.getSuppressed()) {
+					suppressed.getMessage();
+					suppressed.getStackTrace();
+				}
+			}
 			return failure;
 		}
 		catch (RuntimeException | LinkageError ex) {

@@ -66,6 +66,26 @@ class FailureHeadersTests {
 		assertThat(FailureText.loggable(unreadable)).isNull();
 	}
 
+	@Test
+	void exceptionWithoutReadableFramesGetsAStandIn() {
+		RuntimeException frameless = new RuntimeException("no frames") {
+
+			@Override
+			public StackTraceElement[] getStackTrace() {
+				throw new IllegalStateException("no frames");
+			}
+
+		};
+
+		Headers headers = FailureHeaders.forFailure(record(), "group", new IllegalStateException("outer", frameless),
+				0, 1L);
+		assertThat(text(headers, ReliableHeaders.EXCEPTION_MESSAGE)).isEqualTo("outer");
+		assertThat(text(headers, ReliableHeaders.EXCEPTION_STACKTRACE)).startsWith("java.lang.IllegalStateException");
+		assertThat(FailureText.loggable(frameless)).isNull();
+		assertThat(FailureText.loggable(new IllegalStateException("outer", frameless))).isNull();
+		assertThat(FailureText.loggable(new IllegalStateException("fine"))).isNotNull();
+	}
+
 	private static ConsumerRecord<byte[], byte[]> record() {
 		ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("orders", 0, 7, null, bytes("value"));
 		record.headers().add("trace-id", bytes("abc"));
