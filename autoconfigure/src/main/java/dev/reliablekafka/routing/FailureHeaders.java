@@ -1,7 +1,5 @@
 package dev.reliablekafka.routing;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,15 +8,23 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
+import org.springframework.kafka.support.KafkaUtils;
 
 /**
  * Builds the headers of a record that is forwarded after a failure: the producer's headers are kept (tracing
  * included), the {@link ReliableHeaders} describing the record's origin are kept from an earlier hop or written
  * on the first one, and those describing the failure are replaced. The record must be read through
  * {@link HeaderTrust#view}, so that only headers written for the listener's group count as an earlier hop.
+ * Reading never throws: a header that cannot be read, or an exception that cannot describe itself, must not keep
+ * a record from being handed over or put back.
  */
 public final class FailureHeaders {
+
+	private static final LogAccessor logger = new LogAccessor(FailureHeaders.class);
+
+	private static final int SHOWN_HEADER_LIMIT = 64;
 
 	private FailureHeaders() {
 	}
@@ -63,19 +69,62 @@ public final class FailureHeaders {
 		put(headers, ReliableHeaders.GROUP, group);
 		keepOrPut(headers, source, ReliableHeaders.FIRST_FAILURE_TIME, Long.toString(firstFailureTime));
 		put(headers, ReliableHeaders.EXCEPTION_CLASS, cause.getClass().getName());
-		put(headers, ReliableHeaders.EXCEPTION_MESSAGE, String.valueOf(cause.getMessage()));
-		put(headers, ReliableHeaders.EXCEPTION_STACKTRACE, stackTrace(cause));
+		put(headers, ReliableHeaders.EXCEPTION_MESSAGE,
+				FailureText.cut(FailureText.message(cause), ReliableHeaders.EXCEPTION_MESSAGE_LIMIT));
+		put(headers, ReliableHeaders.EXCEPTION_STACKTRACE,
+				FailureText.cut(FailureText.stackTrace(cause), ReliableHeaders.STACKTRACE_LIMIT));
 		return headers;
+	}
+
+	/**
+	 * Return the smallest form of the headers of a forwarded record, for a broker that refused it as too large:
+	 * without the stack trace and with the exception message cut to
+	 * {@value ReliableHeaders#EXCEPTION_MESSAGE_BRIEF_LIMIT} characters. Every other header is kept.
+	 * @param headers the headers built by {@link #forFailure}
+	 * @return new headers; the given ones are not modified
+	 */
+	static Headers brief(Headers headers) {
+		RecordHeaders brief = new RecordHeaders();
+		for (Header header : headers) {
+			if (!header.key().equals(ReliableHeaders.EXCEPTION_STACKTRACE)
+					&& !header.key().equals(ReliableHeaders.EXCEPTION_MESSAGE)) {
+				brief.add(header);
+			}
+		}
+		String message = text(headers, ReliableHeaders.EXCEPTION_MESSAGE);
+		if (message != null) {
+			put(brief, ReliableHeaders.EXCEPTION_MESSAGE,
+					FailureText.cut(message, ReliableHeaders.EXCEPTION_MESSAGE_BRIEF_LIMIT));
+		}
+		return brief;
 	}
 
 	/**
 	 * Return how many times a record has been retried after its first delivery.
 	 * @param record the consumed record
-	 * @return the count it carries, or 0
+	 * @return the count it carries, or 0 if it carries none or one that is not a count (logged)
 	 */
 	public static int reconsumeCount(ConsumerRecord<?, ?> record) {
 		String carried = text(record.headers(), ReliableHeaders.RECONSUME_COUNT);
-		return (carried != null) ? Integer.parseInt(carried.trim()) : 0;
+		return (carried != null) ? count(record, carried) : 0;
+	}
+
+	// A malformed count restarts the retries: the record is retried at most max-reconsume-times more, then
+	// dead-lettered, with a well-formed count from its next hop on. Throwing instead would strand the record.
+	private static int count(ConsumerRecord<?, ?> record, String carried) {
+		try {
+			int count = Integer.parseInt(carried.trim());
+			if (count >= 0) {
+				return count;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// logged below
+		}
+		logger.warn(() -> "Record " + KafkaUtils.format(record) + " carries the malformed header "
+				+ ReliableHeaders.RECONSUME_COUNT + " '" + FailureText.cut(carried, SHOWN_HEADER_LIMIT)
+				+ "'; counting it as 0 retries");
+		return 0;
 	}
 
 	/**
@@ -117,8 +166,13 @@ public final class FailureHeaders {
 	 */
 	public static Throwable unwrap(Throwable failure) {
 		Throwable cause = failure;
-		while (cause instanceof ListenerExecutionFailedException && cause.getCause() != null) {
-			cause = cause.getCause();
+		try {
+			while (cause instanceof ListenerExecutionFailedException && cause.getCause() != null) {
+				cause = cause.getCause();
+			}
+		}
+		catch (RuntimeException ex) {
+			// a cause that cannot be read: keep the last exception that could
 		}
 		return cause;
 	}
@@ -130,14 +184,6 @@ public final class FailureHeaders {
 
 	private static void put(Headers headers, String key, String value) {
 		headers.add(key, value.getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static String stackTrace(Throwable cause) {
-		StringWriter writer = new StringWriter();
-		cause.printStackTrace(new PrintWriter(writer));
-		String trace = writer.toString();
-		return (trace.length() > ReliableHeaders.STACKTRACE_LIMIT)
-				? trace.substring(0, ReliableHeaders.STACKTRACE_LIMIT) : trace;
 	}
 
 }

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 
@@ -35,7 +37,11 @@ import dev.reliablekafka.policy.RetryTopicPolicy;
  * </ul>
  * The record's offset is committed only once the broker acknowledged the forward (in the same transaction when
  * transactions are on); until then the record, and everything behind it in its partition, stays in place. When
- * a forward fails, the record is retried in place instead: it is never skipped.
+ * a forward fails, the record is retried in place instead: it is never skipped. A forward the broker refuses as
+ * too large is tried once more without the failure's stack trace; the key and value are never altered.
+ * <p>
+ * A failed commit ({@link CommitFailedException}, which spring-kafka hands over like a listener failure) is not a
+ * processing failure: it counts no attempt and forwards nothing; the records are delivered again.
  */
 public class FailureRouter implements CommonErrorHandler {
 
@@ -52,6 +58,8 @@ public class FailureRouter implements CommonErrorHandler {
 	private final PartitionBackOff partitionBackOff;
 
 	private final HeaderTrust headerTrust;
+
+	private final HandOverCommits commits;
 
 	// Per consumer thread: the consumers of a concurrent container share the router.
 	private final ThreadLocal<Boolean> forwardingFailed = ThreadLocal.withInitial(() -> false);
@@ -71,6 +79,7 @@ public class FailureRouter implements CommonErrorHandler {
 		this.retries = new InPlaceRetries(policy.blocking().toBackOff(), policy.retryTopic() == null);
 		this.partitionBackOff = partitionBackOff;
 		this.headerTrust = new HeaderTrust(policy);
+		this.commits = new HandOverCommits(forwarder, policy.listenerId());
 	}
 
 	/**
@@ -96,14 +105,20 @@ public class FailureRouter implements CommonErrorHandler {
 	 * Hand a failed RETRY_TOPIC record over while forwarding works.
 	 * @return {@code true} when the record was forwarded, so that the container commits it and goes on;
 	 * {@code false} when the forward failed: the container then delivers the record again at once, and this
-	 * router keeps it in place from then on ({@link #seeksAfterHandling()})
+	 * router keeps it in place from then on ({@link #seeksAfterHandling()}); {@code false} too when a commit
+	 * failed, so that the record is delivered again
 	 */
 	@Override
 	public boolean handleOne(Exception thrown, ConsumerRecord<?, ?> record, Consumer<?, ?> consumer,
 			MessageListenerContainer container) {
+		if (FailureText.causedBy(thrown, CommitFailedException.class)) {
+			commitFailed(thrown, record);
+			return false; // the container keeps the record and those behind it, and delivers them again
+		}
 		InPlaceRetries.Failure failure = this.retries.failed(record);
-		if (handOver(record, thrown, failure, consumer)) {
+		if (safeHandOver(record, thrown, failure, consumer)) {
 			this.retries.forget(record);
+			this.commits.handedOver(record, consumer, container);
 			return true;
 		}
 		return false;
@@ -112,14 +127,56 @@ public class FailureRouter implements CommonErrorHandler {
 	@Override
 	public void handleRemaining(Exception thrown, List<ConsumerRecord<?, ?>> records, Consumer<?, ?> consumer,
 			MessageListenerContainer container) {
+		// Put the failed record and everything behind it back first, so that nothing below can skip one.
+		RecordSeeks.rewind(records, consumer);
 		ConsumerRecord<?, ?> failed = records.get(0);
-		InPlaceRetries.Failure failure = this.retries.failed(failed, consumer);
-		if (handOver(failed, thrown, failure, consumer)) {
-			this.retries.forget(failed);
-			RecordSeeks.rewind(records.subList(1, records.size()), consumer);
-			return; // the container now commits the forwarded record
+		if (FailureText.causedBy(thrown, CommitFailedException.class)) {
+			commitFailed(thrown, failed);
+			if (!(thrown instanceof CommitFailedException)) {
+				// The listener threw it: the container must not commit the record it failed on.
+				throw new KafkaException("Redelivering " + KafkaUtils.format(failed) + " after a failed commit",
+						KafkaException.Level.DEBUG, FailureText.loggable(thrown));
+			}
+			return;
 		}
-		retryInPlace(records, consumer, container, failure, thrown, !this.notRetryable.match(thrown));
+		InPlaceRetries.Failure failure = this.retries.failed(failed, consumer);
+		if (safeHandOver(failed, thrown, failure, consumer)) {
+			this.retries.forget(failed);
+			RecordSeeks.seekPast(failed, consumer);
+			this.commits.handedOver(failed, consumer, container);
+			return; // the container now commits the forwarded record, unless the router just did
+		}
+		retryInPlace(failed, consumer, container, failure, thrown, !this.notRetryable.match(thrown));
+	}
+
+	/**
+	 * Tell a failed commit apart from a failed listener. spring-kafka hands a {@link CommitFailedException} to
+	 * the error handler as it is: either committing a record the listener processed failed (record ack mode), or
+	 * committing before records kept from an earlier poll did; wrapped when the listener's own acknowledgement
+	 * failed. Either way the records are delivered again: one that was processed may be processed twice, which a
+	 * rebalance would cause anyway, but none is lost, counted as an attempt or forwarded.
+	 */
+	private void commitFailed(Exception thrown, ConsumerRecord<?, ?> record) {
+		logger.warn(() -> describe(record) + ": committing offsets failed (" + FailureText.summary(thrown)
+				+ "), probably because the group rebalanced; this is no processing failure: the record and those "
+				+ "behind it are delivered again");
+	}
+
+	/**
+	 * Hand a failed record over; anything unexpected on the way counts as a failed forward, so that the record
+	 * stays in place instead of escaping the router.
+	 */
+	private boolean safeHandOver(ConsumerRecord<?, ?> failed, Exception thrown, InPlaceRetries.Failure failure,
+			Consumer<?, ?> consumer) {
+		try {
+			return handOver(failed, thrown, failure, consumer);
+		}
+		catch (RuntimeException ex) {
+			this.forwardingFailed.set(true);
+			logger.error(FailureText.loggable(ex), () -> describe(failed) + " could not be handed over; it stays in "
+					+ "place and is retried until the hand-over succeeds");
+			return false;
+		}
 	}
 
 	/**
@@ -155,9 +212,9 @@ public class FailureRouter implements CommonErrorHandler {
 		if (!forward(record, level.topic(), headers, consumer)) {
 			return false;
 		}
-		logger.info(() -> describe(record) + " failed (" + FailureHeaders.unwrap(thrown) + "); retry " + retry
-				+ " of " + this.policy.retryTopic().maxReconsumeTimes() + " in " + level.delay() + " via "
-				+ level.topic());
+		logger.info(() -> describe(record) + " failed (" + FailureText.summary(FailureHeaders.unwrap(thrown))
+				+ "); retry " + retry + " of " + this.policy.retryTopic().maxReconsumeTimes() + " in "
+				+ level.delay() + " via " + level.topic());
 		return true;
 	}
 
@@ -175,7 +232,7 @@ public class FailureRouter implements CommonErrorHandler {
 			return false;
 		}
 		String why = (exhaustedAfter != null) ? "after " + exhaustedAfter : "(not retryable)";
-		logger.error(FailureHeaders.unwrap(thrown),
+		logger.error(FailureText.loggable(FailureHeaders.unwrap(thrown)),
 				() -> describe(record) + " failed " + why + " and was sent to " + topic);
 		return true;
 	}
@@ -186,32 +243,48 @@ public class FailureRouter implements CommonErrorHandler {
 			this.forwarder.forwardAndCommit(record, topic, headers, consumer.groupMetadata());
 			return true;
 		}
-		catch (ForwardingFailedException ex) {
-			logger.error(ex, () -> describe(record) + " could not be forwarded to " + topic
-					+ "; it stays in place and is retried until the forward succeeds");
+		catch (RuntimeException ex) {
+			if (!FailureText.causedBy(ex, RecordTooLargeException.class)) {
+				logger.error(FailureText.loggable(ex), () -> describe(record) + " could not be forwarded to " + topic
+						+ "; it stays in place and is retried until the forward succeeds");
+				return false;
+			}
+		}
+		// Refused as too large (by the broker or the producer): only the failure details may shrink.
+		try {
+			this.forwarder.forwardAndCommit(record, topic, FailureHeaders.brief(headers), consumer.groupMetadata());
+			logger.warn(() -> describe(record) + " was too large for " + topic + " with the failure's stack trace; "
+					+ "it was forwarded without it");
+			return true;
+		}
+		catch (RuntimeException ex) {
+			logger.error(FailureText.loggable(ex), () -> describe(record) + " is too large for " + topic
+					+ " even without the failure's stack trace, so it cannot be forwarded there. It is not skipped: "
+					+ "it stays in place, blocking its partition, and is retried in place with back-off until it is "
+					+ "processed or the forward succeeds. Raise max.message.bytes of " + topic
+					+ " (and the producer's max.request.size) above the record's size.");
 			return false;
 		}
 	}
 
-	private void retryInPlace(List<ConsumerRecord<?, ?>> records, Consumer<?, ?> consumer,
-			MessageListenerContainer container, InPlaceRetries.Failure failure, Exception thrown, boolean retryable) {
-		ConsumerRecord<?, ?> failed = records.get(0);
+	// The records were put back already.
+	private void retryInPlace(ConsumerRecord<?, ?> failed, Consumer<?, ?> consumer, MessageListenerContainer container,
+			InPlaceRetries.Failure failure, Exception thrown, boolean retryable) {
 		Duration wait = Duration.ofMillis(failure.nextBackOff());
-		RecordSeeks.rewind(records, consumer);
 		this.partitionBackOff.pause(container, new TopicPartition(failed.topic(), failed.partition()), wait);
 		this.retries.keep(failed, failure, consumer, container.getContainerProperties());
 		if (!retryable) {
-			logger.error(FailureHeaders.unwrap(thrown), () -> describe(failed) + " is not retryable but "
-					+ "dead-lettering is disabled: it blocks its partition, retried in " + wait);
+			logger.error(FailureText.loggable(FailureHeaders.unwrap(thrown)), () -> describe(failed)
+					+ " is not retryable but dead-lettering is disabled: it blocks its partition, retried in " + wait);
 		}
 		else {
 			logger.warn(() -> describe(failed) + " failed (attempt " + failure.failedAttempts() + " of "
-					+ attempts() + ": " + FailureHeaders.unwrap(thrown) + "); retrying in " + wait
-					+ " while its partition waits");
+					+ attempts() + ": " + FailureText.summary(FailureHeaders.unwrap(thrown)) + "); retrying in "
+					+ wait + " while its partition waits");
 		}
 		// Thrown so that the container does not commit the failed record; logged by the container at DEBUG.
 		throw new KafkaException("Retrying " + KafkaUtils.format(failed) + " in place", KafkaException.Level.DEBUG,
-				thrown);
+				FailureText.loggable(thrown));
 	}
 
 	private String attempts() {
@@ -232,7 +305,8 @@ public class FailureRouter implements CommonErrorHandler {
 	@Override
 	public void handleOtherException(Exception thrown, Consumer<?, ?> consumer, MessageListenerContainer container,
 			boolean batchListener) {
-		logger.error(thrown, () -> "Reliable listener '" + this.policy.listenerId() + "': consumer error");
+		logger.error(FailureText.loggable(thrown), () -> "Reliable listener '" + this.policy.listenerId()
+				+ "': consumer error (" + FailureText.summary(thrown) + ")");
 	}
 
 }

@@ -33,4 +33,14 @@ public final class RecordSeeks {
 		SeekUtils.seekPartitions(consumer, positions, logger);
 	}
 
+	/**
+	 * Seek the partition of a record to the record after it, once the record has been handed over.
+	 * @param record the record
+	 * @param consumer the consumer, on its own thread
+	 */
+	public static void seekPast(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer) {
+		SeekUtils.seekPartitions(consumer,
+				Map.of(new TopicPartition(record.topic(), record.partition()), record.offset() + 1), logger);
+	}
+
 }

@@ -50,14 +50,32 @@ public final class ReliableHeaders {
 	/** Class of the exception of the last failure. */
 	public static final String EXCEPTION_CLASS = PREFIX + "exception-class";
 
-	/** Message of the exception of the last failure. */
+	/**
+	 * Message of the exception of the last failure, capped at {@value #EXCEPTION_MESSAGE_LIMIT} characters; at
+	 * {@value #EXCEPTION_MESSAGE_BRIEF_LIMIT} when the record was forwarded without its stack trace.
+	 */
 	public static final String EXCEPTION_MESSAGE = PREFIX + "exception-message";
 
-	/** Stack trace of the exception of the last failure, capped at {@value #STACKTRACE_LIMIT} characters. */
+	/**
+	 * Stack trace of the exception of the last failure, capped at {@value #STACKTRACE_LIMIT} characters. Absent
+	 * when the broker refused the record as too large with it: the record is then forwarded without it.
+	 */
 	public static final String EXCEPTION_STACKTRACE = PREFIX + "exception-stacktrace";
 
-	/** Longest stack trace written to {@link #EXCEPTION_STACKTRACE}. */
+	/**
+	 * Longest stack trace written to {@link #EXCEPTION_STACKTRACE}; a longer one is cut and ends with
+	 * {@code ...[cut]}.
+	 */
 	public static final int STACKTRACE_LIMIT = 8192;
+
+	/** Longest message written to {@link #EXCEPTION_MESSAGE}; a longer one is cut and ends with {@code ...[cut]}. */
+	public static final int EXCEPTION_MESSAGE_LIMIT = 4096;
+
+	/**
+	 * Longest message written to {@link #EXCEPTION_MESSAGE} when the record, refused by the broker as too large,
+	 * is forwarded again without its stack trace.
+	 */
+	public static final int EXCEPTION_MESSAGE_BRIEF_LIMIT = 256;
 
 	private ReliableHeaders() {
 	}
