@@ -21,8 +21,9 @@ import org.springframework.util.StringUtils;
 import dev.reliablekafka.ReliableKafkaConfigurationException;
 
 /**
- * Reads a {@link ReliableListener} into a {@link ListenerDeclaration}: resolves {@code ${...}} placeholders and
- * SpEL, parses numbers and durations, and reports unparsable values with the attribute at fault.
+ * Reads a {@link ReliableListener} into a {@link ListenerDeclaration}: rejects method signatures that cannot be
+ * served safely ({@link ListenerSignatureCheck}), resolves {@code ${...}} placeholders and SpEL, parses numbers
+ * and durations, and reports unparsable values with the attribute at fault.
  */
 final class ListenerDeclarationReader {
 
@@ -45,6 +46,7 @@ final class ListenerDeclarationReader {
 			throw new ReliableKafkaConfigurationException(null, "@ReliableListener(id) on " + where, "is empty",
 					"Give the listener a unique id: it keys its reliable.kafka.listeners.<id> overrides.");
 		}
+		ListenerSignatureCheck.check(id, where, method);
 		Attributes attributes = new Attributes(id, where);
 		List<String> topics = new ArrayList<>();
 		Arrays.stream(annotation.topics()).forEach(topic -> addTopics(evaluate(topic), topics));
