@@ -16,6 +16,7 @@ import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.ConsumerPostProcessor;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -23,6 +24,7 @@ import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.util.ClassUtils;
 
+import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
@@ -43,6 +45,9 @@ import dev.reliablekafka.retrytopic.RetryTopicStartPosition;
  * router commits each forward and its record's offset in one transaction, and consumers read committed records
  * only.</li>
  * </ul>
+ * Start-up fails when {@code spring.kafka.listener.async-acks} is on, or when an application
+ * {@code ContainerCustomizer} sets a transaction manager, async acks, a batch listener or an error handler on a
+ * reliable container: each of them could acknowledge or skip a record that was not handed over.
  */
 public class ReliableContainerFactoryBuilder {
 
@@ -115,7 +120,11 @@ public class ReliableContainerFactoryBuilder {
 
 		ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
 		this.bootConfigurer.configure(factory, rawConsumerFactory);
+		checkBootSettings(factory.getContainerProperties());
 		factory.setBatchListener(false);
+		// The failure router of each listener is its only error handler; with none inherited from the application,
+		// customize() can tell whether a customizer set one.
+		factory.setCommonErrorHandler(null);
 		RecordInterceptor<Object, Object> deserializing = new DeserializingRecordInterceptor(
 				deserializer(config, true), deserializer(config, false));
 		RecordInterceptor<Object, Object> applicationInterceptor = factory.getRecordInterceptor();
@@ -134,6 +143,7 @@ public class ReliableContainerFactoryBuilder {
 		if (this.customizer != null) {
 			this.customizer.configure(container);
 		}
+		CommonErrorHandler customizedErrorHandler = container.getCommonErrorHandler();
 		String id = container.getListenerId();
 		ListenerPolicy policy = (id != null) ? this.policies.find(id) : null;
 		if (policy == null) {
@@ -148,6 +158,58 @@ public class ReliableContainerFactoryBuilder {
 			properties.setConsumerRebalanceListener(
 					new RetryTopicStartPosition(retryTopic.retryTopic(), properties.getConsumerRebalanceListener()));
 			properties.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);
+		}
+		checkCustomizedContainer(container, policy.listenerId(), customizedErrorHandler);
+	}
+
+	// Boot applies spring.kafka.listener.* to this factory as to the application's own.
+	private static void checkBootSettings(ContainerProperties properties) {
+		if (properties.isAsyncAcks()) {
+			throw new ReliableKafkaConfigurationException(null, "spring.kafka.listener.async-acks",
+					"is true, but reliable listeners acknowledge records in order: with out-of-order "
+							+ "acknowledgements an in-place retry leaves every partition of the consumer paused, and an "
+							+ "asynchronous failure is acknowledged before it can be handed over",
+					"Remove spring.kafka.listener.async-acks; plain @KafkaListeners that need async acks can use a "
+							+ "container factory of their own.");
+		}
+	}
+
+	/**
+	 * Reject what an application customizer did that would let a reliable container lose or skip records. Runs
+	 * after every customizer and every reliable setting, so nothing changes the container afterwards (a
+	 * {@code containerPostProcessor} is rejected with the listener's signature).
+	 */
+	private static void checkCustomizedContainer(ConcurrentMessageListenerContainer<Object, Object> container,
+			String id, @Nullable CommonErrorHandler customizedErrorHandler) {
+		ContainerProperties properties = container.getContainerProperties();
+		String leaveAlone = "Make the ContainerCustomizer leave reliable listeners alone, e.g. by skipping the "
+				+ "containers whose getListenerId() is one of theirs.";
+		if (properties.getTransactionManager() != null || properties.getKafkaAwareTransactionManager() != null) {
+			throw new ReliableKafkaConfigurationException(id, "the container's transaction manager",
+					"was set by a ContainerCustomizer: in a container transaction a failed record goes to the "
+							+ "after-rollback processor instead of the failure router, and is skipped after its retries",
+					leaveAlone + " With spring.kafka.producer.transaction-id-prefix set, Reliable Kafka makes every "
+							+ "hand-off transactional by itself.");
+		}
+		if (properties.isAsyncAcks()) {
+			throw new ReliableKafkaConfigurationException(id, "the container's async acks",
+					"were turned on by a ContainerCustomizer, but reliable listeners acknowledge records in order: "
+							+ "with out-of-order acknowledgements an in-place retry leaves every partition of the "
+							+ "consumer paused",
+					leaveAlone);
+		}
+		if (properties.getMessageListener() instanceof BatchMessageListener<?, ?>) {
+			throw new ReliableKafkaConfigurationException(id, "the container's message listener",
+					"was replaced by a ContainerCustomizer with a batch listener, but the failure router hands over "
+							+ "one failed record at a time",
+					leaveAlone);
+		}
+		if (customizedErrorHandler != null) {
+			throw new ReliableKafkaConfigurationException(id, "the container's error handler",
+					"was set by a ContainerCustomizer to " + customizedErrorHandler.getClass().getSimpleName()
+							+ ", but only the listener's failure router may handle its failures: any other handler "
+							+ "can skip a failed record",
+					leaveAlone + " Tune failure handling with reliable.kafka.* properties.");
 		}
 	}
 
