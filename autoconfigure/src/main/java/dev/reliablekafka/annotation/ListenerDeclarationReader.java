@@ -53,8 +53,10 @@ final class ListenerDeclarationReader {
 		String groupId = resolve(annotation.groupId());
 		BackOff backOff = annotation.backOff();
 		return new ListenerDeclaration(id, where, List.copyOf(topics), StringUtils.hasText(groupId) ? groupId : null,
-				annotation.mode(),
-				attributes.duration("backOff.delay", backOff.delayString(), backOff.delay()),
+				(annotation.mode() != ReliableMode.DEFAULT) ? annotation.mode() : null,
+				// @BackOff() reads as delay = 1000 whether or not it was written: only delayString states 1 s.
+				attributes.duration("backOff.delay", backOff.delayString(),
+						(backOff.delay() != BackOff.DEFAULT_DELAY) ? backOff.delay() : 0),
 				attributes.parse("backOff.multiplier", backOff.multiplierString(), backOff.multiplier(),
 						Double::valueOf),
 				attributes.duration("backOff.maxDelay", backOff.maxDelayString(), backOff.maxDelay()),
@@ -99,7 +101,7 @@ final class ListenerDeclarationReader {
 		}
 	}
 
-	/** Parses the attributes of one listener; a numeric value of 0 means "not set". */
+	/** Parses the attributes of one listener; an empty string or a numeric value of 0 means "not set". */
 	private final class Attributes {
 
 		private final String id;
