@@ -82,7 +82,8 @@ class UnsupportedListenerSignatureTests {
 
 	@Test
 	void listOfMessages() {
-		assertRejected(MessageListListener.class, "method MessageListListener.onOrders takes the collection", "Take one record");
+		assertRejected(MessageListListener.class, "method MessageListListener.onOrders takes the collection",
+				"Take one record");
 	}
 
 	@Test
