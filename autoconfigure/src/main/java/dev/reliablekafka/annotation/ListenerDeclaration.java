@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param method where the annotation stands, as {@code SimpleClassName.method}, for error messages
  * @param topics the topics to consume
  * @param groupId the consumer group, or {@code null} to use {@code spring.kafka.consumer.group-id}
- * @param mode the failure mode
+ * @param mode the failure mode, or {@code null} when the annotation leaves it to the properties
  * @param initialInterval first back-off interval
  * @param multiplier back-off multiplier
  * @param maxInterval back-off cap
@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param notRetryable exceptions that go to the dead-letter topic at once
  */
 public record ListenerDeclaration(String id, String method, List<String> topics, @Nullable String groupId,
-		ReliableMode mode, @Nullable Duration initialInterval, @Nullable Double multiplier,
+		@Nullable ReliableMode mode, @Nullable Duration initialInterval, @Nullable Double multiplier,
 		@Nullable Duration maxInterval, @Nullable Duration jitter, @Nullable Integer maxAttempts,
 		@Nullable List<Duration> delayLevels, @Nullable Integer firstDelayLevel, @Nullable Integer maxReconsumeTimes,
 		List<Class<? extends Throwable>> notRetryable) {

@@ -21,8 +21,9 @@ import org.springframework.util.StringUtils;
 import dev.reliablekafka.ReliableKafkaConfigurationException;
 
 /**
- * Reads a {@link ReliableListener} into a {@link ListenerDeclaration}: resolves {@code ${...}} placeholders and
- * SpEL, parses numbers and durations, and reports unparsable values with the attribute at fault.
+ * Reads a {@link ReliableListener} into a {@link ListenerDeclaration}: rejects method signatures that cannot be
+ * served safely ({@link ListenerSignatureCheck}), resolves {@code ${...}} placeholders and SpEL, parses numbers
+ * and durations, and reports unparsable values with the attribute at fault.
  */
 final class ListenerDeclarationReader {
 
@@ -45,14 +46,17 @@ final class ListenerDeclarationReader {
 			throw new ReliableKafkaConfigurationException(null, "@ReliableListener(id) on " + where, "is empty",
 					"Give the listener a unique id: it keys its reliable.kafka.listeners.<id> overrides.");
 		}
+		ListenerSignatureCheck.check(id, where, method);
 		Attributes attributes = new Attributes(id, where);
 		List<String> topics = new ArrayList<>();
 		Arrays.stream(annotation.topics()).forEach(topic -> addTopics(evaluate(topic), topics));
 		String groupId = resolve(annotation.groupId());
 		BackOff backOff = annotation.backOff();
 		return new ListenerDeclaration(id, where, List.copyOf(topics), StringUtils.hasText(groupId) ? groupId : null,
-				annotation.mode(),
-				attributes.duration("backOff.delay", backOff.delayString(), backOff.delay()),
+				(annotation.mode() != ReliableMode.DEFAULT) ? annotation.mode() : null,
+				// @BackOff() reads as delay = 1000 whether or not it was written: only delayString states 1 s.
+				attributes.duration("backOff.delay", backOff.delayString(),
+						(backOff.delay() != BackOff.DEFAULT_DELAY) ? backOff.delay() : 0),
 				attributes.parse("backOff.multiplier", backOff.multiplierString(), backOff.multiplier(),
 						Double::valueOf),
 				attributes.duration("backOff.maxDelay", backOff.maxDelayString(), backOff.maxDelay()),
@@ -97,7 +101,7 @@ final class ListenerDeclarationReader {
 		}
 	}
 
-	/** Parses the attributes of one listener; a numeric value of 0 means "not set". */
+	/** Parses the attributes of one listener; an empty string or a numeric value of 0 means "not set". */
 	private final class Attributes {
 
 		private final String id;

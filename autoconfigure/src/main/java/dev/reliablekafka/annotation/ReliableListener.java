@@ -19,8 +19,14 @@ import org.springframework.kafka.annotation.KafkaListener;
  * ({@link ReliableMode#BLOCKING}) or handed to the group's retry path ({@link ReliableMode#RETRY_TOPIC}), and
  * sent to the group's dead-letter topic when it cannot be processed at all.
  * <p>
- * Every attribute can be overridden without a rebuild: {@code reliable.kafka.defaults.*} wins over the
- * annotation and {@code reliable.kafka.listeners.<id>.*} wins over both.
+ * Each setting is taken from {@code reliable.kafka.listeners.<id>.*} if set there, else from what the annotation
+ * states explicitly, else from {@code reliable.kafka.defaults.*}, else from the built-in default: a listener can
+ * be overridden without a rebuild, and a blanket default never overrides what its annotation says (a listener
+ * that says {@code mode = BLOCKING} needs order). An attribute left at its default states nothing; so does a
+ * numeric {@link BackOff @BackOff} value equal to {@code @BackOff}'s own default (a {@code delay} of
+ * {@value BackOff#DEFAULT_DELAY} ms, a {@code multiplier}, {@code maxDelay} or {@code jitter} of 0): to state
+ * such a value, use the {@code *String} variant, e.g. {@code delayString = "1s"}. {@link #notRetryable()} adds
+ * to the lists of the properties.
  *
  * <pre class="code">
  * &#64;ReliableListener(id = "orders", topics = "OrderTopic", groupId = "order-service", mode = ReliableMode.BLOCKING)
@@ -89,15 +95,18 @@ public @interface ReliableListener {
 	String[] properties() default {};
 
 	/**
-	 * What happens when processing fails.
+	 * What happens when processing fails. {@link ReliableMode#DEFAULT} (the default) leaves it to
+	 * {@code reliable.kafka.defaults.mode}, else {@link ReliableMode#BLOCKING}.
 	 * @return the mode
 	 */
-	ReliableMode mode() default ReliableMode.BLOCKING;
+	ReliableMode mode() default ReliableMode.DEFAULT;
 
 	/**
 	 * Back-off between in-place retries ({@link ReliableMode#BLOCKING}): {@code delay} is the first interval,
 	 * {@code multiplier} (default 2) grows it, {@code maxDelay} (default 5 minutes) caps it and {@code jitter}
-	 * spreads it. The {@code *String} variants accept placeholders and durations such as {@code 500ms}.
+	 * spreads it. The {@code *String} variants accept placeholders and durations such as {@code 500ms}. A numeric
+	 * value equal to {@code @BackOff}'s default ({@value BackOff#DEFAULT_DELAY} ms for {@code delay}, 0 for the
+	 * others) counts as not set; a {@code *String} value always counts as set.
 	 * @return the back-off
 	 */
 	BackOff backOff() default @BackOff;

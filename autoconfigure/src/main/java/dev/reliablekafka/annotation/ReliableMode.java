@@ -6,6 +6,13 @@ package dev.reliablekafka.annotation;
 public enum ReliableMode {
 
 	/**
+	 * Not set: the default of {@link ReliableListener#mode()}, meaning "take {@code reliable.kafka.defaults.mode},
+	 * else {@link #BLOCKING}". Only the annotation may say it; a property set to it fails start-up, and a
+	 * resolved listener policy never holds it.
+	 */
+	DEFAULT,
+
+	/**
 	 * Nothing lost, order kept: the failed record is retried in place with exponential back-off. Only its
 	 * partition waits; the other partitions of the same consumer keep flowing.
 	 */

@@ -18,13 +18,15 @@ import dev.reliablekafka.policy.ListenerSettings;
 public class ReliableKafkaProperties {
 
 	/**
-	 * Settings of every reliable listener; they win over the @ReliableListener attributes.
+	 * Settings of every reliable listener that neither its @ReliableListener annotation states explicitly nor
+	 * reliable.kafka.listeners.<id> sets; they win over the built-in defaults only.
 	 */
 	@NestedConfigurationProperty
 	private final ListenerSettings defaults = new ListenerSettings();
 
 	/**
-	 * Settings of one reliable listener, keyed by its @ReliableListener id; they win over the defaults.
+	 * Settings of one reliable listener, keyed by its @ReliableListener id; they win over its annotation and
+	 * the defaults.
 	 */
 	private final Map<String, ListenerSettings> listeners = new LinkedHashMap<>();
 

@@ -14,12 +14,14 @@ import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.ConsumerPostProcessor;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.RecordInterceptor;
 
+import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.blocking.InPlaceRetries;
 import dev.reliablekafka.policy.ListenerPolicies;
@@ -44,6 +46,9 @@ import dev.reliablekafka.routing.HeaderTrust;
  * router commits each forward and its record's offset in one transaction, and consumers read committed records
  * only.</li>
  * </ul>
+ * Start-up fails when {@code spring.kafka.listener.async-acks} is on, or when an application
+ * {@code ContainerCustomizer} sets a transaction manager, async acks, a batch listener or an error handler on a
+ * reliable container: each of them could acknowledge or skip a record that was not handed over.
  */
 public class ReliableContainerFactoryBuilder {
 
@@ -119,7 +124,11 @@ public class ReliableContainerFactoryBuilder {
 
 		ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
 		this.bootConfigurer.configure(factory, rawConsumerFactory);
+		checkBootSettings(factory.getContainerProperties());
 		factory.setBatchListener(false);
+		// The failure router of each listener is its only error handler; with none inherited from the application,
+		// customize() can tell whether a customizer set one.
+		factory.setCommonErrorHandler(null);
 		// Healthy records need no transaction: only a forward is committed with its record's offset, by the failure
 		// router. A transaction per record, which Boot's transaction manager would bring, costs most of the
 		// throughput and adds nothing the listener's own sends could join.
@@ -133,6 +142,7 @@ public class ReliableContainerFactoryBuilder {
 		if (this.customizer != null) {
 			this.customizer.configure(container);
 		}
+		CommonErrorHandler customizedErrorHandler = container.getCommonErrorHandler();
 		String id = container.getListenerId();
 		ListenerPolicy policy = (id != null) ? this.policies.find(id) : null;
 		if (policy == null) {
@@ -149,6 +159,58 @@ public class ReliableContainerFactoryBuilder {
 			properties.setConsumerRebalanceListener(
 					new RetryTopicStartPosition(retryTopic.retryTopic(), properties.getConsumerRebalanceListener()));
 			properties.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);
+		}
+		checkCustomizedContainer(container, policy.listenerId(), customizedErrorHandler);
+	}
+
+	// Boot applies spring.kafka.listener.* to this factory as to the application's own.
+	private static void checkBootSettings(ContainerProperties properties) {
+		if (properties.isAsyncAcks()) {
+			throw new ReliableKafkaConfigurationException(null, "spring.kafka.listener.async-acks",
+					"is true, but reliable listeners acknowledge records in order: with out-of-order "
+							+ "acknowledgements an in-place retry leaves every partition of the consumer paused, and an "
+							+ "asynchronous failure is acknowledged before it can be handed over",
+					"Remove spring.kafka.listener.async-acks; plain @KafkaListeners that need async acks can use a "
+							+ "container factory of their own.");
+		}
+	}
+
+	/**
+	 * Reject what an application customizer did that would let a reliable container lose or skip records. Runs
+	 * after every customizer and every reliable setting, so nothing changes the container afterwards (a
+	 * {@code containerPostProcessor} is rejected with the listener's signature).
+	 */
+	private static void checkCustomizedContainer(ConcurrentMessageListenerContainer<Object, Object> container,
+			String id, @Nullable CommonErrorHandler customizedErrorHandler) {
+		ContainerProperties properties = container.getContainerProperties();
+		String leaveAlone = "Make the ContainerCustomizer leave reliable listeners alone, e.g. by skipping the "
+				+ "containers whose getListenerId() is one of theirs.";
+		if (properties.getTransactionManager() != null || properties.getKafkaAwareTransactionManager() != null) {
+			throw new ReliableKafkaConfigurationException(id, "the container's transaction manager",
+					"was set by a ContainerCustomizer: in a container transaction a failed record goes to the "
+							+ "after-rollback processor instead of the failure router, and is skipped after its retries",
+					leaveAlone + " With spring.kafka.producer.transaction-id-prefix set, Reliable Kafka makes every "
+							+ "hand-off transactional by itself.");
+		}
+		if (properties.isAsyncAcks()) {
+			throw new ReliableKafkaConfigurationException(id, "the container's async acks",
+					"were turned on by a ContainerCustomizer, but reliable listeners acknowledge records in order: "
+							+ "with out-of-order acknowledgements an in-place retry leaves every partition of the "
+							+ "consumer paused",
+					leaveAlone);
+		}
+		if (properties.getMessageListener() instanceof BatchMessageListener<?, ?>) {
+			throw new ReliableKafkaConfigurationException(id, "the container's message listener",
+					"was replaced by a ContainerCustomizer with a batch listener, but the failure router hands over "
+							+ "one failed record at a time",
+					leaveAlone);
+		}
+		if (customizedErrorHandler != null) {
+			throw new ReliableKafkaConfigurationException(id, "the container's error handler",
+					"was set by a ContainerCustomizer to " + customizedErrorHandler.getClass().getSimpleName()
+							+ ", but only the listener's failure router may handle its failures: any other handler "
+							+ "can skip a failed record",
+					leaveAlone + " Tune failure handling with reliable.kafka.* properties.");
 		}
 	}
 

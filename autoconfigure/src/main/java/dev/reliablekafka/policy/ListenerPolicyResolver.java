@@ -21,8 +21,10 @@ import dev.reliablekafka.topics.TopicNaming;
 
 /**
  * Resolves a {@link ListenerDeclaration} into a {@link ListenerPolicy}: each setting is taken from
- * {@code reliable.kafka.listeners.<id>}, else {@code reliable.kafka.defaults}, else the annotation, else the
- * built-in default; the result is validated and every rejection names the source of the bad value.
+ * {@code reliable.kafka.listeners.<id>}, else what the annotation states explicitly, else
+ * {@code reliable.kafka.defaults}, else the built-in default, so that a blanket default never overrides what a
+ * listener declares (an annotation that says {@code mode = BLOCKING} needs order). Not-retryable exceptions add
+ * up from every source. The result is validated and every rejection names the source of the bad value.
  */
 public final class ListenerPolicyResolver {
 
@@ -77,7 +79,12 @@ public final class ListenerPolicyResolver {
 		String id = declaration.id();
 		List<String> topics = topics(declaration);
 		String group = group(declaration);
-		Resolved<ReliableMode> mode = sources.pick("mode", ListenerSettings::getMode, declaration.mode(), "mode");
+		Resolved<ReliableMode> mode = sources.pick("mode", ListenerSettings::getMode, declaration.mode(), "mode",
+				ReliableMode.BLOCKING);
+		if (mode.value() == ReliableMode.DEFAULT) {
+			throw invalid(id, mode, "DEFAULT only stands for 'not set' on the annotation",
+					"Use BLOCKING or RETRY_TOPIC, or remove the property.");
+		}
 		BlockingPolicy blocking = blocking(sources);
 		Resolved<Boolean> deadLetterEnabled = sources.pick("dead-letter.enabled",
 				settings -> settings.getDeadLetter().getEnabled(), null, null, Boolean.TRUE);
@@ -258,19 +265,14 @@ public final class ListenerPolicyResolver {
 			if (this.own != null && getter.apply(this.own) != null) {
 				return new Resolved<>(getter.apply(this.own), origin(property));
 			}
+			if (annotationValue != null && attribute != null) {
+				return new Resolved<>(annotationValue, this.declaration.attribute(attribute));
+			}
 			T fromDefaults = getter.apply(ListenerPolicyResolver.this.defaults);
 			if (fromDefaults != null) {
 				return new Resolved<>(fromDefaults, PREFIX + "defaults." + property);
 			}
-			if (annotationValue != null && attribute != null) {
-				return new Resolved<>(annotationValue, this.declaration.attribute(attribute));
-			}
 			return new Resolved<>(builtIn, "the built-in default of " + property);
-		}
-
-		<T> Resolved<T> pick(String property, Function<ListenerSettings, @Nullable T> getter, T annotationValue,
-				String attribute) {
-			return pick(property, getter, annotationValue, attribute, annotationValue);
 		}
 
 		String origin(String property) {

@@ -10,14 +10,15 @@ import dev.reliablekafka.annotation.ReliableMode;
 
 /**
  * Settings of reliable listeners as they are bound from {@code reliable.kafka.defaults} or
- * {@code reliable.kafka.listeners.<id>}. Every value left unset falls through to the next source: listener, then
- * defaults, then the annotation, then the built-in default.
+ * {@code reliable.kafka.listeners.<id>}. Every value left unset falls through to the next source:
+ * {@code listeners.<id>}, then what the {@code @ReliableListener} annotation states explicitly, then
+ * {@code defaults}, then the built-in default. Lists of not-retryable exceptions add up from every source.
  */
 public class ListenerSettings {
 
 	/**
 	 * What happens when processing fails: BLOCKING (retry in place, order kept) or RETRY_TOPIC (retry later
-	 * through the group's retry topic, order may change).
+	 * through the group's retry topic, order may change). Default BLOCKING. DEFAULT is not accepted here.
 	 */
 	private @Nullable ReliableMode mode;
 

@@ -60,6 +60,13 @@ class ConfigurationFailureTests {
 	}
 
 	@Test
+	void asyncAcks() {
+		assertFailure(OrderListener.class, "spring.kafka.listener.async-acks=true",
+				"Reliable Kafka: spring.kafka.listener.async-acks is true, but reliable listeners acknowledge "
+						+ "records in order");
+	}
+
+	@Test
 	void overridesForAnUnknownListener() {
 		assertFailure(OrderListener.class, "reliable.kafka.listeners.order.blocking.max-attempts=3",
 				"reliable.kafka.listeners.order matches no @ReliableListener (the ids are [orders])");

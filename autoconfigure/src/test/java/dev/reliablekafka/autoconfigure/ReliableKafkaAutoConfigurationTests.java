@@ -71,17 +71,19 @@ class ReliableKafkaAutoConfigurationTests {
 	}
 
 	@Test
-	void listenerPropertiesWinOverDefaultsWhichWinOverTheAnnotation() {
+	void listenerPropertiesWinOverTheAnnotationWhichWinsOverDefaults() {
 		this.runner.withUserConfiguration(TunedListener.class)
 			.withPropertyValues("reliable.kafka.defaults.blocking.initial-interval=2s",
 					"reliable.kafka.defaults.blocking.max-attempts=4",
+					"reliable.kafka.defaults.blocking.jitter=50ms",
 					"reliable.kafka.listeners.tuned.blocking.max-attempts=10",
 					"reliable.kafka.topics.dead-letter=<group>.dead")
 			.run(context -> {
 				BlockingPolicy blocking = context.getBean(ListenerPolicies.class).find("tuned").blocking();
-				assertThat(blocking.initialInterval()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(blocking.initialInterval()).isEqualTo(Duration.ofMillis(100));
 				assertThat(blocking.multiplier()).isEqualTo(3.0);
 				assertThat(blocking.maxInterval()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(blocking.jitter()).isEqualTo(Duration.ofMillis(50));
 				assertThat(blocking.maxAttempts()).isEqualTo(10);
 				assertThat(context.getBean(ListenerPolicies.class).find("tuned").deadLetterTopic())
 					.isEqualTo("payments.dead");
