@@ -35,6 +35,7 @@ public class RecordForwarder implements DisposableBean {
 
 	private final Duration timeout;
 
+	private final TransactionalHandOff transactions;
 
 	/**
 	 * Create a forwarder.
@@ -47,6 +48,7 @@ public class RecordForwarder implements DisposableBean {
 		this.producerFactory = producerFactory;
 		this.template = new KafkaTemplate<>(producerFactory);
 		this.timeout = timeout;
+		this.transactions = new TransactionalHandOff(producerFactory, timeout);
 	}
 
 	/**
@@ -118,37 +120,23 @@ public class RecordForwarder implements DisposableBean {
 	 * @param forwards the records, in the order they must keep per partition
 	 * @param offsets the offsets to commit with them
 	 * @param group the consumer group whose offsets to commit
+	 * A commit that timed out is retried, and if its outcome stays unknown, waited out: it is never reported as
+	 * failed when it may have committed, which would make the caller forward the records a second time.
 	 * @throws ForwardingFailedException if the transaction did not commit; none of it took effect then
 	 */
 	public void forwardAllAndCommit(List<Forward> forwards, Map<TopicPartition, OffsetAndMetadata> offsets,
 			ConsumerGroupMetadata group) {
 		try {
-			this.template.executeInTransaction(operations -> {
-				List<CompletableFuture<?>> sent = new ArrayList<>(forwards.size());
-				forwards.forEach(forward -> sent.add(operations.send(producerRecord(forward))));
-				for (CompletableFuture<?> future : sent) {
-					awaitInTransaction(future);
-				}
-				operations.sendOffsetsToTransaction(offsets, group);
-				return null;
-			});
+			this.transactions.sendAndCommit(forwards.stream().map(RecordForwarder::producerRecord).toList(), offsets,
+					group);
+		}
+		catch (ForwardingFailedException ex) {
+			throw new ForwardingFailedException("Could not forward " + forwards.size() + " records and commit "
+					+ offsets + ": " + ex.getMessage(), ex);
 		}
 		catch (RuntimeException ex) {
 			throw new ForwardingFailedException("Could not forward " + forwards.size() + " records and commit "
 					+ offsets + ": " + ex, ex);
-		}
-	}
-
-	private void awaitInTransaction(CompletableFuture<?> sent) {
-		try {
-			sent.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new ForwardingFailedException("Interrupted while forwarding", ex);
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new ForwardingFailedException("A forward failed: " + ex, ex); // aborts the transaction
 		}
 	}
 
