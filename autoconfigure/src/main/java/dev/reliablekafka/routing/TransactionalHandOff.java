@@ -26,7 +26,7 @@ import org.springframework.kafka.core.ProducerFactory;
  * {@code KafkaTemplate.executeInTransaction} because a commit that timed out is not a failed commit: the broker may
  * have taken it and only its answer was lost. Kafka's contract for {@code commitTransaction()} is to call it again,
  * which resumes the pending commit; aborting or sending the records again in a new transaction could commit them
- * twice. So a timed-out commit is retried until the forward timeout has passed; if it is still unresolved, the
+ * twice. So a timed-out commit is retried for up to the forward timeout; if it is still unresolved, the
  * producer is closed without an abort and the outcome is read from the broker: the offsets are part of the
  * transaction, so the group's stable committed offsets say whether it committed (see {@link TransactionOutcome}).
  */
@@ -124,13 +124,14 @@ final class TransactionalHandOff {
 	}
 
 	/**
-	 * Commit, retrying a commit that timed out, as Kafka's contract says, until the forward timeout has passed.
+	 * Commit, retrying a commit that timed out, as Kafka's contract says, for up to the forward timeout after the
+	 * first time-out (with {@code max.block.ms} of the forward timeout, one more attempt).
 	 * @return {@code null} when committed, or the last exception when a commit timed out and the outcome is
 	 * unknown
 	 * @throws ForwardingFailedException when the commit failed without having timed out: it never took effect
 	 */
 	private @Nullable RuntimeException commit(Producer<byte[], byte[]> producer) {
-		long deadline = System.nanoTime() + this.timeout.toNanos();
+		long deadline = 0;
 		@Nullable RuntimeException timedOut = null;
 		while (true) {
 			try {
@@ -138,10 +139,13 @@ final class TransactionalHandOff {
 				return null;
 			}
 			catch (TimeoutException ex) {
-				timedOut = ex;
-				if (System.nanoTime() - deadline >= 0) {
+				if (timedOut == null) {
+					deadline = System.nanoTime() + this.timeout.toNanos();
+				}
+				else if (System.nanoTime() - deadline >= 0) {
 					return ex;
 				}
+				timedOut = ex;
 				logger.warn(() -> "A transaction commit timed out (" + ex.getMessage() + "); it may still complete "
 						+ "and is retried");
 				try {
@@ -153,7 +157,6 @@ final class TransactionalHandOff {
 			}
 			catch (InterruptException ex) {
 				return ex; // retrying would fail at once; the outcome is read from the broker instead
-
 			}
 			catch (RuntimeException ex) {
 				if (timedOut != null) {
