@@ -44,7 +44,7 @@ final class TransactionOutcome {
 				this.adminConfig.put(key, value);
 			}
 		});
-		this.adminConfig.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "reliable-kafka-transaction-outcome");
+		this.adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "reliable-kafka-transaction-outcome");
 		this.timeout = timeout;
 	}
 

@@ -180,7 +180,8 @@ public class TopicProvisioner implements SmartLifecycle {
 		ReliableKafkaConfigurationException ex = new ReliableKafkaConfigurationException(null,
 				"reliable.kafka.topics", "could not make sure the topics " + names + " exist (" + cause + ")",
 				"Check that the broker is reachable, and create these topics or allow this application to "
-						+ "create them; set reliable.kafka.topics.create=false only if you create them yourself.");
+						+ "create them; set reliable.kafka.topics.create=false only if you create them yourself, "
+						+ "and reliable.kafka.topics.verify=false only if this application may not describe them.");
 		ex.initCause(cause);
 		return ex;
 	}
