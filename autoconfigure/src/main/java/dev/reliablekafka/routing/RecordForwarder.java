@@ -116,12 +116,12 @@ public class RecordForwarder implements DisposableBean {
 	}
 
 	/**
-	 * Forward several records and commit the consumer's offsets in one transaction: all or nothing.
+	 * Forward several records and commit the consumer's offsets in one transaction: all or nothing. A commit
+	 * that timed out is retried, and if its outcome stays unknown, waited out: it is never reported as failed when
+	 * it may have committed, which would make the caller forward the records a second time.
 	 * @param forwards the records, in the order they must keep per partition
 	 * @param offsets the offsets to commit with them
 	 * @param group the consumer group whose offsets to commit
-	 * A commit that timed out is retried, and if its outcome stays unknown, waited out: it is never reported as
-	 * failed when it may have committed, which would make the caller forward the records a second time.
 	 * @throws ForwardingFailedException if the transaction did not commit; none of it took effect then
 	 */
 	public void forwardAllAndCommit(List<Forward> forwards, Map<TopicPartition, OffsetAndMetadata> offsets,

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -74,7 +75,7 @@ final class TransactionOutcome {
 						});
 					}
 				}
-				catch (ExecutionException | java.util.concurrent.TimeoutException ex) {
+				catch (ExecutionException | TimeoutException ex) {
 					if (System.nanoTime() - lastReport > this.timeout.toNanos()) {
 						lastReport = System.nanoTime();
 						logger.warn(() -> "Still waiting for the committed offsets of group " + groupId + " to tell "

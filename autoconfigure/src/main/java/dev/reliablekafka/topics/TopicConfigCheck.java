@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -48,7 +49,7 @@ final class TopicConfigCheck {
 			Thread.currentThread().interrupt();
 			return;
 		}
-		catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException ex) {
+		catch (ExecutionException | TimeoutException | RuntimeException ex) {
 			logger.warn(() -> "Could not check the retention of " + checked.values().stream()
 				.map(TopicRequirement::name)
 				.sorted()
