@@ -1,8 +1,11 @@
 package dev.reliablekafka.autoconfigure;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -13,6 +16,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -22,6 +26,7 @@ import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerConta
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.annotation.EnableKafka;
 import org.springframework.kafka.config.ContainerCustomizer;
@@ -46,6 +51,7 @@ import dev.reliablekafka.routing.FailureRouter;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.topics.TopicNaming;
 import dev.reliablekafka.topics.TopicProvisioner;
+import dev.reliablekafka.topics.TopicRequirement;
 
 /**
  * Auto-configuration of {@link ReliableListener @ReliableListener}: the scanning of annotated methods, their
@@ -139,12 +145,13 @@ public final class ReliableKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnProperty(name = "reliable.kafka.topics.create", matchIfMissing = true)
+	@Conditional(CreatesOrVerifiesTopics.class)
 	TopicProvisioner reliableTopicProvisioner(KafkaAdmin kafkaAdmin, ListenerPolicies policies,
 			ReliableKafkaProperties properties) {
 		ReliableKafkaProperties.Topics topics = properties.getTopics();
 		return new TopicProvisioner(kafkaAdmin.getConfigurationProperties(), () -> forwardingTopics(policies),
-				topics.getPartitions(), topics.getReplicationFactor(), topics.getProvisioningTimeout());
+				topics.isCreate(), topics.getPartitions(), topics.getReplicationFactor(),
+				topics.getDeadLetterRetention(), topics.getProvisioningTimeout());
 	}
 
 	private static String schedulerGroup(ReliableKafkaProperties properties, TopicNaming naming,
@@ -175,19 +182,42 @@ public final class ReliableKafkaAutoConfiguration {
 		return topics;
 	}
 
-	private static Collection<String> forwardingTopics(ListenerPolicies policies) {
-		Set<String> topics = new LinkedHashSet<>();
+	private static Collection<TopicRequirement> forwardingTopics(ListenerPolicies policies) {
+		List<TopicRequirement> topics = new ArrayList<>();
 		for (ListenerPolicy policy : policies.all()) {
 			if (policy.deadLetterTopic() != null) {
-				topics.add(policy.deadLetterTopic());
+				topics.add(TopicRequirement.deadLetter(policy.deadLetterTopic()));
 			}
 			RetryTopicPolicy retryTopic = policy.retryTopic();
 			if (retryTopic != null) {
-				topics.add(retryTopic.retryTopic());
+				List<DelayLevel> levels = retryTopic.reachableLevels();
+				levels.forEach(level -> topics.add(TopicRequirement.delayTier(level.topic(), level.delay())));
+				topics.add(TopicRequirement.retry(retryTopic.retryTopic(),
+						levels.stream().map(DelayLevel::delay).max(Duration::compareTo).orElse(Duration.ZERO)));
 			}
 		}
-		topics.addAll(delayTiers(policies));
 		return topics;
+	}
+
+	/**
+	 * Topics are provisioned unless they are neither created nor verified.
+	 */
+	static final class CreatesOrVerifiesTopics extends AnyNestedCondition {
+
+		CreatesOrVerifiesTopics() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty(name = "reliable.kafka.topics.create", matchIfMissing = true)
+		static final class Creates {
+
+		}
+
+		@ConditionalOnProperty(name = "reliable.kafka.topics.verify", matchIfMissing = true)
+		static final class Verifies {
+
+		}
+
 	}
 
 }

@@ -94,9 +94,21 @@ public class ReliableKafkaProperties {
 		private String schedulerGroup = "<namespace>.delay-scheduler";
 
 		/**
-		 * Whether missing dead-letter, retry and delay tier topics are created at start-up.
+		 * Whether missing dead-letter, retry and delay tier topics are created at start-up. When false, start-up
+		 * fails if one is missing, unless verify is false.
 		 */
 		private boolean create = true;
+
+		/**
+		 * Whether start-up checks, when create is false, that every topic exists; false skips the existence check,
+		 * e.g. when the principal may not describe topics.
+		 */
+		private boolean verify = true;
+
+		/**
+		 * Retention of a created dead-letter topic; the broker's default when unset.
+		 */
+		private @Nullable Duration deadLetterRetention;
 
 		/**
 		 * Partitions of a created topic; the broker's num.partitions when unset.
@@ -159,6 +171,22 @@ public class ReliableKafkaProperties {
 
 		public void setCreate(boolean create) {
 			this.create = create;
+		}
+
+		public boolean isVerify() {
+			return this.verify;
+		}
+
+		public void setVerify(boolean verify) {
+			this.verify = verify;
+		}
+
+		public @Nullable Duration getDeadLetterRetention() {
+			return this.deadLetterRetention;
+		}
+
+		public void setDeadLetterRetention(@Nullable Duration deadLetterRetention) {
+			this.deadLetterRetention = deadLetterRetention;
 		}
 
 		public @Nullable Integer getPartitions() {

@@ -1,11 +1,14 @@
 package dev.reliablekafka.blocking;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.apache.kafka.common.TopicPartition;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.kafka.listener.ListenerContainerPauseService;
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
@@ -14,12 +17,22 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * consumer keeps polling meanwhile, so its other partitions flow and a wait longer than
  * {@code max.poll.interval.ms} causes no rebalance; resuming wakes the consumer so the retry is not delayed by
  * the poll timeout.
+ * <p>
+ * Only the latest pause of a partition in a container is ended by its own resume. A resume left over from an
+ * earlier pause (a shorter one, or one made by another consumer of the same concurrent container before a
+ * rebalance moved the partition) would otherwise end a later wait early.
  */
 public class PartitionBackOff implements DisposableBean {
 
+	private static final LogAccessor logger = new LogAccessor(PartitionBackOff.class);
+
 	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 
-	private final ListenerContainerPauseService pauseService;
+	// The latest pause of each paused partition, per container; guarded by itself, so that a resume and a new
+	// pause of the same partition never interleave.
+	private final Map<Paused, Long> latest = new HashMap<>();
+
+	private long pauses;
 
 	/**
 	 * Create the back-off with its own scheduler thread, which only resumes partitions.
@@ -28,24 +41,49 @@ public class PartitionBackOff implements DisposableBean {
 		this.scheduler.setThreadNamePrefix("reliable-kafka-resume-");
 		this.scheduler.setDaemon(true);
 		this.scheduler.initialize();
-		this.pauseService = new ListenerContainerPauseService(null, this.scheduler);
 	}
 
 	/**
-	 * Pause a partition for a while.
+	 * Pause a partition for a while; a wait already running for it is replaced by this one.
 	 * @param container the container consuming the partition
 	 * @param partition the partition
 	 * @param wait how long it waits; nothing is paused when zero
 	 */
 	public void pause(MessageListenerContainer container, TopicPartition partition, Duration wait) {
-		if (!wait.isZero() && !wait.isNegative()) {
-			this.pauseService.pausePartition(container, partition, wait);
+		if (wait.isZero() || wait.isNegative()) {
+			return;
+		}
+		Paused paused = new Paused(container, partition);
+		Instant resumeAt = Instant.now().plus(wait);
+		long token;
+		synchronized (this.latest) {
+			token = ++this.pauses;
+			this.latest.put(paused, token);
+			container.pausePartition(partition);
+		}
+		logger.debug(() -> "Pausing " + partition + " of " + container + " until " + resumeAt);
+		this.scheduler.schedule(() -> resume(paused, token), resumeAt);
+	}
+
+	private void resume(Paused paused, long token) {
+		synchronized (this.latest) {
+			if (!this.latest.remove(paused, token)) {
+				logger.debug(() -> "Not resuming " + paused.partition() + " of " + paused.container()
+						+ ": it was paused again since");
+				return;
+			}
+			logger.debug(() -> "Resuming " + paused.partition() + " of " + paused.container());
+			// Also wakes the consumer, so that the partition is fetched again without waiting for the poll timeout.
+			paused.container().resumePartition(paused.partition());
 		}
 	}
 
 	@Override
 	public void destroy() {
 		this.scheduler.destroy();
+	}
+
+	private record Paused(MessageListenerContainer container, TopicPartition partition) {
 	}
 
 }

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 
 /**
@@ -24,8 +25,13 @@ import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
  * listener, and would commit the retry topic's end first): the start position of every newly assigned partition
  * without a committed offset is committed, so that a rebalance before the first record is processed cannot move
  * it. Use it with {@link org.springframework.kafka.listener.ContainerProperties.AssignmentCommitOption#NEVER}.
+ * <p>
+ * A group that was down longer than its retry topic's retention finds its committed offset there below the log
+ * start; it resumes from the log start, whatever the reset policy says, and logs which records were deleted.
  */
 public class RetryTopicStartPosition implements ConsumerAwareRebalanceListener {
+
+	private static final LogAccessor logger = new LogAccessor(RetryTopicStartPosition.class);
 
 	private final String retryTopic;
 
@@ -62,11 +68,40 @@ public class RetryTopicStartPosition implements ConsumerAwareRebalanceListener {
 		if (!retryPartitions.isEmpty()) {
 			consumer.seekToBeginning(retryPartitions);
 		}
-		if (!uncommitted.isEmpty()) {
-			Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
-			uncommitted.forEach(partition -> start.put(partition, new OffsetAndMetadata(consumer.position(partition))));
+		Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+		uncommitted.forEach(partition -> start.put(partition, new OffsetAndMetadata(consumer.position(partition))));
+		start.putAll(resumeBehindLogStart(consumer, partitions, committed));
+		if (!start.isEmpty()) {
 			consumer.commitSync(start);
 		}
+	}
+
+	/**
+	 * Seek the retry partitions whose committed offset retention has deleted to their log start: the reset
+	 * policy would apply otherwise, and {@code latest} would pass over every record still waiting there.
+	 * @return the new start positions, to be committed
+	 */
+	private Map<TopicPartition, OffsetAndMetadata> resumeBehindLogStart(Consumer<?, ?> consumer,
+			Collection<TopicPartition> partitions, Map<TopicPartition, OffsetAndMetadata> committed) {
+		List<TopicPartition> committedRetryPartitions = partitions.stream()
+			.filter(partition -> partition.topic().equals(this.retryTopic) && committed.get(partition) != null)
+			.toList();
+		if (committedRetryPartitions.isEmpty()) {
+			return Map.of();
+		}
+		Map<TopicPartition, OffsetAndMetadata> resumed = new HashMap<>();
+		consumer.beginningOffsets(committedRetryPartitions).forEach((partition, logStart) -> {
+			long position = committed.get(partition).offset();
+			if (logStart != null && position < logStart) {
+				logger.warn(() -> "Records at offsets " + position + " to " + (logStart - 1) + " of " + partition
+						+ " were deleted by retention before this group read them; resuming at the log start "
+						+ logStart + ". Give " + this.retryTopic
+						+ " a longer retention.ms than the group may be down.");
+				consumer.seek(partition, logStart);
+				resumed.put(partition, new OffsetAndMetadata(logStart));
+			}
+		});
+		return resumed;
 	}
 
 	@Override

@@ -35,6 +35,7 @@ public class RecordForwarder implements DisposableBean {
 
 	private final Duration timeout;
 
+	private final TransactionalHandOff transactions;
 
 	/**
 	 * Create a forwarder.
@@ -47,6 +48,7 @@ public class RecordForwarder implements DisposableBean {
 		this.producerFactory = producerFactory;
 		this.template = new KafkaTemplate<>(producerFactory);
 		this.timeout = timeout;
+		this.transactions = new TransactionalHandOff(producerFactory, timeout);
 	}
 
 	/**
@@ -114,7 +116,9 @@ public class RecordForwarder implements DisposableBean {
 	}
 
 	/**
-	 * Forward several records and commit the consumer's offsets in one transaction: all or nothing.
+	 * Forward several records and commit the consumer's offsets in one transaction: all or nothing. A commit
+	 * that timed out is retried, and if its outcome stays unknown, waited out: it is never reported as failed when
+	 * it may have committed, which would make the caller forward the records a second time.
 	 * @param forwards the records, in the order they must keep per partition
 	 * @param offsets the offsets to commit with them
 	 * @param group the consumer group whose offsets to commit
@@ -123,32 +127,16 @@ public class RecordForwarder implements DisposableBean {
 	public void forwardAllAndCommit(List<Forward> forwards, Map<TopicPartition, OffsetAndMetadata> offsets,
 			ConsumerGroupMetadata group) {
 		try {
-			this.template.executeInTransaction(operations -> {
-				List<CompletableFuture<?>> sent = new ArrayList<>(forwards.size());
-				forwards.forEach(forward -> sent.add(operations.send(producerRecord(forward))));
-				for (CompletableFuture<?> future : sent) {
-					awaitInTransaction(future);
-				}
-				operations.sendOffsetsToTransaction(offsets, group);
-				return null;
-			});
+			this.transactions.sendAndCommit(forwards.stream().map(RecordForwarder::producerRecord).toList(), offsets,
+					group);
+		}
+		catch (ForwardingFailedException ex) {
+			throw new ForwardingFailedException("Could not forward " + forwards.size() + " records and commit "
+					+ offsets + ": " + ex.getMessage(), ex);
 		}
 		catch (RuntimeException ex) {
 			throw new ForwardingFailedException("Could not forward " + forwards.size() + " records and commit "
 					+ offsets + ": " + ex, ex);
-		}
-	}
-
-	private void awaitInTransaction(CompletableFuture<?> sent) {
-		try {
-			sent.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new ForwardingFailedException("Interrupted while forwarding", ex);
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new ForwardingFailedException("A forward failed: " + ex, ex); // aborts the transaction
 		}
 	}
 
