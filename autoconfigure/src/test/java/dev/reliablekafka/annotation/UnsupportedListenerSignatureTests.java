@@ -45,7 +45,7 @@ class UnsupportedListenerSignatureTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "spring.kafka.listener.auto-startup=false",
-				"reliable.kafka.topics.create=false");
+				"reliable.kafka.topics.create=false", "reliable.kafka.topics.verify=false");
 
 	@Test
 	void completableFuture() {

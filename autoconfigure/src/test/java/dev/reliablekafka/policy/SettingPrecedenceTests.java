@@ -29,7 +29,8 @@ class SettingPrecedenceTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "spring.kafka.listener.auto-startup=false",
-				"reliable.kafka.topics.create=false", "spring.application.name=shop");
+				"reliable.kafka.topics.create=false", "reliable.kafka.topics.verify=false",
+				"spring.application.name=shop");
 
 	@Test
 	void explicitModeOnTheAnnotationWinsOverTheDefaultsAndLosesToTheListenersProperties() {
