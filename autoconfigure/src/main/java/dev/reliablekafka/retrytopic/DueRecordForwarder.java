@@ -93,7 +93,7 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 				if (waiting.containsKey(partition)) {
 					continue; // behind a record that is not due: keeps its place
 				}
-				Long dueTime = readableDueTime(record);
+				Long dueTime = DueTimes.dueTime(record);
 				String group = FailureHeaders.text(record.headers(), ReliableHeaders.GROUP);
 				if (dueTime == null || group == null) {
 					logger.error(() -> "Skipping " + KafkaUtils.format(record) + ": it has no valid "
@@ -232,17 +232,8 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 		return new TopicPartition(forward.record().topic(), forward.record().partition());
 	}
 
-	private static @Nullable Long readableDueTime(ConsumerRecord<?, ?> record) {
-		try {
-			return FailureHeaders.dueTime(record);
-		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
-	}
-
 	private long dueTime(ConsumerRecord<?, ?> record) {
-		Long dueTime = FailureHeaders.dueTime(record);
+		Long dueTime = DueTimes.dueTime(record);
 		return (dueTime != null) ? dueTime : 0;
 	}
 
