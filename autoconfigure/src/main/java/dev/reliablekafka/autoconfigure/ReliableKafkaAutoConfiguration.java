@@ -1,5 +1,6 @@
 package dev.reliablekafka.autoconfigure;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -132,9 +133,15 @@ public final class ReliableKafkaAutoConfiguration {
 	@ConditionalOnMissingBean
 	DelayTierScheduler reliableDelayTierScheduler(ListenerPolicies policies,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, RecordForwarder forwarder, TopicNaming naming,
-			PartitionBackOff partitionBackOff, ReliableKafkaProperties properties) {
-		return new DelayTierScheduler(() -> delayTiers(policies), consumerFactory.getObject().getConfigurationProperties(),
+			PartitionBackOff partitionBackOff, ReliableKafkaProperties properties, KafkaProperties kafkaProperties) {
+		DelayTierScheduler scheduler = new DelayTierScheduler(() -> delayTiers(policies),
+				consumerFactory.getObject().getConfigurationProperties(),
 				() -> schedulerGroup(properties, naming, policies), forwarder, naming, partitionBackOff);
+		Duration authRetry = kafkaProperties.getListener().getAuthExceptionRetryInterval();
+		if (authRetry != null) {
+			scheduler.setAuthExceptionRetryInterval(authRetry);
+		}
+		return scheduler;
 	}
 
 	@Bean

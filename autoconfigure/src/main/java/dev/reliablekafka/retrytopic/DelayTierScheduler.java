@@ -1,5 +1,6 @@
 package dev.reliablekafka.retrytopic;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,7 +11,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.event.ConsumerStoppedEvent;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -28,7 +32,14 @@ import dev.reliablekafka.topics.TopicNaming;
  */
 public class DelayTierScheduler implements SmartLifecycle {
 
+	private static final LogAccessor logger = new LogAccessor(DelayTierScheduler.class);
+
 	private static final long POLL_TIMEOUT_MILLIS = 100;
+
+	private static final int DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL_SECONDS = 10;
+
+	private static final Duration DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL = Duration
+		.ofSeconds(DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL_SECONDS);
 
 	private final Supplier<Collection<String>> tierTopics;
 
@@ -41,6 +52,10 @@ public class DelayTierScheduler implements SmartLifecycle {
 	private final TopicNaming naming;
 
 	private final PartitionBackOff partitionBackOff;
+
+	private @Nullable ConsumerFactory<byte[], byte[]> consumerFactory;
+
+	private Duration authExceptionRetryInterval = DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL;
 
 	private @Nullable ConcurrentMessageListenerContainer<byte[], byte[]> container;
 
@@ -63,6 +78,23 @@ public class DelayTierScheduler implements SmartLifecycle {
 		this.partitionBackOff = partitionBackOff;
 	}
 
+	/**
+	 * Set how long the scheduler's consumer waits before it polls again after the broker refused it
+	 * (authentication or authorization); it never stops for that reason.
+	 * @param interval the wait; {@value #DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL_SECONDS} s unless set
+	 */
+	public void setAuthExceptionRetryInterval(Duration interval) {
+		this.authExceptionRetryInterval = interval;
+	}
+
+	/**
+	 * Use this consumer factory instead of one built from the consumer configuration (for tests).
+	 * @param consumerFactory the factory
+	 */
+	void setConsumerFactory(ConsumerFactory<byte[], byte[]> consumerFactory) {
+		this.consumerFactory = consumerFactory;
+	}
+
 	@Override
 	public synchronized void start() {
 		Collection<String> topics = this.tierTopics.get();
@@ -79,14 +111,16 @@ public class DelayTierScheduler implements SmartLifecycle {
 		// for up to this long when no tier has new records: keep redeliveries punctual. The price is up to 100
 		// empty fetches a second while tiers are idle and not paused.
 		config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-		DefaultKafkaConsumerFactory<byte[], byte[]> consumerFactory = new DefaultKafkaConsumerFactory<>(config,
-				new ByteArrayDeserializer(), new ByteArrayDeserializer());
+		ConsumerFactory<byte[], byte[]> consumerFactory = (this.consumerFactory != null) ? this.consumerFactory
+				: new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
 		ContainerProperties properties = new ContainerProperties(topics.toArray(String[]::new));
 		properties.setGroupId(group);
 		// A resume that lands just before a poll starts does not wake it; bound how late that can make a record.
 		properties.setPollTimeout(POLL_TIMEOUT_MILLIS);
 		// The listener commits what it handed over itself, partition by partition.
 		properties.setAckMode(ContainerProperties.AckMode.MANUAL);
+		// Without it, one refusal by the authorizer stops the container for good and no tier is served again.
+		properties.setAuthExceptionRetryInterval(this.authExceptionRetryInterval);
 		DueRecordForwarder listener = new DueRecordForwarder(this.forwarder, this.naming, this.partitionBackOff);
 		properties.setMessageListener(listener);
 		ConcurrentMessageListenerContainer<byte[], byte[]> created = new ConcurrentMessageListenerContainer<>(
@@ -94,6 +128,7 @@ public class DelayTierScheduler implements SmartLifecycle {
 		created.setBeanName("reliable-delay-scheduler");
 		listener.setContainer(created);
 		created.setCommonErrorHandler(new DueTimeErrorHandler(this.partitionBackOff));
+		created.setApplicationEventPublisher(DelayTierScheduler::reportStop);
 		created.start();
 		this.container = created;
 	}
@@ -109,6 +144,21 @@ public class DelayTierScheduler implements SmartLifecycle {
 	@Override
 	public synchronized boolean isRunning() {
 		return this.container != null && this.container.isRunning();
+	}
+
+	/**
+	 * Return whether the scheduler's consumer is running as it should: started, and not stopped by an error.
+	 * @return whether delay tier records are being handed over
+	 */
+	public synchronized boolean isConsuming() {
+		return this.container != null && this.container.isRunning() && this.container.isInExpectedState();
+	}
+
+	private static void reportStop(Object event) {
+		if (event instanceof ConsumerStoppedEvent stopped && stopped.getReason() != ConsumerStoppedEvent.Reason.NORMAL) {
+			logger.error(() -> "The delay tier scheduler's consumer stopped (" + stopped.getReason()
+					+ "): records parked in delay tiers are not handed over until the application is restarted");
+		}
 	}
 
 	@Override
