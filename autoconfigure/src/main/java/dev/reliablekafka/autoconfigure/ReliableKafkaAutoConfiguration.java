@@ -11,6 +11,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -43,6 +44,7 @@ import dev.reliablekafka.policy.ListenerPolicy;
 import dev.reliablekafka.policy.ListenerPolicyResolver;
 import dev.reliablekafka.policy.RetryTopicPolicy;
 import dev.reliablekafka.retrytopic.DelayTierScheduler;
+import dev.reliablekafka.retrytopic.DelayTiers;
 import dev.reliablekafka.routing.FailureRouter;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.topics.TopicNaming;
@@ -59,6 +61,8 @@ import dev.reliablekafka.topics.TopicProvisioner;
 @ConditionalOnBean(ConcurrentKafkaListenerContainerFactoryConfigurer.class)
 @EnableConfigurationProperties(ReliableKafkaProperties.class)
 public final class ReliableKafkaAutoConfiguration {
+
+	private static final long SCHEDULER_MAX_BLOCK_MILLIS = 5000;
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -132,16 +136,51 @@ public final class ReliableKafkaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DelayTierScheduler reliableDelayTierScheduler(ListenerPolicies policies,
-			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, RecordForwarder forwarder, TopicNaming naming,
-			PartitionBackOff partitionBackOff, ReliableKafkaProperties properties, KafkaProperties kafkaProperties) {
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<ProducerFactory<?, ?>> producerFactory,
+			TopicNaming naming, PartitionBackOff partitionBackOff, ReliableKafkaProperties properties,
+			KafkaProperties kafkaProperties, ObjectProvider<KafkaAdmin> kafkaAdmin, Environment environment) {
 		DelayTierScheduler scheduler = new DelayTierScheduler(() -> delayTiers(policies),
 				consumerFactory.getObject().getConfigurationProperties(),
-				() -> schedulerGroup(properties, naming, policies), forwarder, naming, partitionBackOff);
+				() -> schedulerGroup(properties, naming, policies),
+				schedulerForwarder(producerFactory, kafkaProperties, properties), naming, partitionBackOff);
 		Duration authRetry = kafkaProperties.getListener().getAuthExceptionRetryInterval();
 		if (authRetry != null) {
 			scheduler.setAuthExceptionRetryInterval(authRetry);
 		}
+		kafkaAdmin.ifAvailable(admin -> scheduler.setAdminConfig(admin.getConfigurationProperties()));
+		DelayTiers tiers = DelayTiers.of(properties.getTopics().getDelay(), namespace(properties, environment));
+		if (tiers != null) {
+			scheduler.setParkingTopic(tiers.parkingTopic());
+		}
 		return scheduler;
+	}
+
+	/**
+	 * The scheduler's own producer: like the listeners' one, but it waits at most a few seconds for metadata,
+	 * since its single thread serves every tier partition.
+	 */
+	private static RecordForwarder schedulerForwarder(ObjectProvider<ProducerFactory<?, ?>> producerFactory,
+			KafkaProperties kafkaProperties, ReliableKafkaProperties properties) {
+		Map<String, Object> config = new HashMap<>(producerFactory.getObject().getConfigurationProperties());
+		config.put(ProducerConfig.ACKS_CONFIG, "all");
+		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+		config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+		long maxBlock = Long.parseLong(String.valueOf(config.getOrDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG,
+				properties.getForwardTimeout().toMillis())));
+		config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(maxBlock, SCHEDULER_MAX_BLOCK_MILLIS));
+		config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(config,
+				new ByteArraySerializer(), new ByteArraySerializer());
+		String transactionIdPrefix = kafkaProperties.getProducer().getTransactionIdPrefix();
+		if (transactionIdPrefix != null) {
+			factory.setTransactionIdPrefix(transactionIdPrefix + "reliable-scheduler-");
+		}
+		return new RecordForwarder(factory, properties.getForwardTimeout());
+	}
+
+	private static @Nullable String namespace(ReliableKafkaProperties properties, Environment environment) {
+		String namespace = properties.getTopics().getNamespace();
+		return (namespace != null) ? namespace : environment.getProperty("spring.application.name");
 	}
 
 	@Bean

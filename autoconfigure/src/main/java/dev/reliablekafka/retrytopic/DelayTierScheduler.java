@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -30,7 +31,7 @@ import dev.reliablekafka.topics.TopicNaming;
  * hand-off and the commit are one transaction (see {@link DueRecordForwarder}). Pending records stay in Kafka,
  * so they survive restarts and cost no memory.
  */
-public class DelayTierScheduler implements SmartLifecycle {
+public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 
 	private static final LogAccessor logger = new LogAccessor(DelayTierScheduler.class);
 
@@ -55,6 +56,12 @@ public class DelayTierScheduler implements SmartLifecycle {
 
 	private @Nullable ConsumerFactory<byte[], byte[]> consumerFactory;
 
+	private @Nullable Map<String, Object> adminConfig;
+
+	private String parkingTopic = "reliable.delay.parked";
+
+	private TopicChecks topicChecks = TopicChecks.NONE;
+
 	private Duration authExceptionRetryInterval = DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL;
 
 	private @Nullable ConcurrentMessageListenerContainer<byte[], byte[]> container;
@@ -64,7 +71,7 @@ public class DelayTierScheduler implements SmartLifecycle {
 	 * @param tierTopics supplies the delay tier topics some listener can reach
 	 * @param consumerConfig the application's consumer configuration (connection, security)
 	 * @param groupId supplies the scheduler's consumer group
-	 * @param forwarder sends due records
+	 * @param forwarder sends due records; the scheduler's own, destroyed with it
 	 * @param naming names each group's retry topic
 	 * @param partitionBackOff pauses partitions until their head record is due
 	 */
@@ -85,6 +92,24 @@ public class DelayTierScheduler implements SmartLifecycle {
 	 */
 	public void setAuthExceptionRetryInterval(Duration interval) {
 		this.authExceptionRetryInterval = interval;
+	}
+
+	/**
+	 * Let the scheduler ask the broker, with an admin client of this configuration, whether a group's retry or
+	 * dead-letter topic can be written to before it sends there; without it, every topic is taken to be writable.
+	 * @param adminConfig configuration of the admin client
+	 */
+	public void setAdminConfig(Map<String, Object> adminConfig) {
+		this.adminConfig = adminConfig;
+	}
+
+	/**
+	 * Set the topic for tier records that can be handed neither to their group's retry topic nor to its
+	 * dead-letter topic. It must not be a delay tier; it is created when first needed.
+	 * @param parkingTopic the topic
+	 */
+	public void setParkingTopic(String parkingTopic) {
+		this.parkingTopic = parkingTopic;
 	}
 
 	/**
@@ -121,7 +146,9 @@ public class DelayTierScheduler implements SmartLifecycle {
 		properties.setAckMode(ContainerProperties.AckMode.MANUAL);
 		// Without it, one refusal by the authorizer stops the container for good and no tier is served again.
 		properties.setAuthExceptionRetryInterval(this.authExceptionRetryInterval);
-		DueRecordForwarder listener = new DueRecordForwarder(this.forwarder, this.naming, this.partitionBackOff);
+		this.topicChecks = (this.adminConfig != null) ? new TopicChecks(this.adminConfig) : TopicChecks.NONE;
+		DueRecordForwarder listener = new DueRecordForwarder(this.forwarder,
+				new HandOffRoutes(this.naming, this.topicChecks, this.parkingTopic), this.partitionBackOff);
 		properties.setMessageListener(listener);
 		ConcurrentMessageListenerContainer<byte[], byte[]> created = new ConcurrentMessageListenerContainer<>(
 				consumerFactory, properties);
@@ -139,6 +166,7 @@ public class DelayTierScheduler implements SmartLifecycle {
 			this.container.stop();
 			this.container = null;
 		}
+		this.topicChecks.close();
 	}
 
 	@Override
@@ -159,6 +187,16 @@ public class DelayTierScheduler implements SmartLifecycle {
 			logger.error(() -> "The delay tier scheduler's consumer stopped (" + stopped.getReason()
 					+ "): records parked in delay tiers are not handed over until the application is restarted");
 		}
+	}
+
+	/**
+	 * Stop, and close the scheduler's producer.
+	 * @throws Exception if the producer could not be closed
+	 */
+	@Override
+	public void destroy() throws Exception {
+		stop();
+		this.forwarder.destroy();
 	}
 
 	@Override
