@@ -33,6 +33,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
+import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableListenerScanner;
 import dev.reliablekafka.blocking.PartitionBackOff;
@@ -123,14 +124,29 @@ public final class ReliableKafkaAutoConfiguration {
 			ObjectProvider<ConcurrentKafkaListenerContainerFactoryConfigurer> configurer,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<ListenerPolicies> policies,
 			ObjectProvider<RecordForwarder> forwarder, ObjectProvider<PartitionBackOff> partitionBackOff,
-			ObjectProvider<ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>> customizer) {
+			ObjectProvider<ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>> customizer,
+			ObjectProvider<TopicNaming> naming) {
 		// Collaborators are looked up on first use: see ReliableListenerContainerFactory.
 		return new ReliableListenerContainerFactory(() -> new ReliableContainerFactoryBuilder(configurer.getObject(),
 				consumerFactory.getObject(), policies.getObject(),
 				(ListenerPolicy policy) -> new FailureRouter(policy, forwarder.getObject(), partitionBackOff.getObject()))
 			.customizer(customizer.getIfUnique())
 			.transactional(forwarder.getObject().isTransactional())
-			.build(), policies::getObject);
+			.build(), policies::getObject, (ListenerPolicy policy) -> groupRetryTopic(naming.getObject(), policy));
+	}
+
+	// BLOCKING groups too: they consume it where it exists, as it may hold records parked in RETRY_TOPIC mode.
+	private static @Nullable String groupRetryTopic(TopicNaming naming, ListenerPolicy policy) {
+		RetryTopicPolicy retryTopic = policy.retryTopic();
+		if (retryTopic != null) {
+			return retryTopic.retryTopic();
+		}
+		try {
+			return naming.retryTopic(policy.listenerId(), policy.groupId());
+		}
+		catch (ReliableKafkaConfigurationException ex) {
+			return null; // no retry topic can exist for this group under today's template
+		}
 	}
 
 	@Bean
@@ -139,19 +155,17 @@ public final class ReliableKafkaAutoConfiguration {
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<ProducerFactory<?, ?>> producerFactory,
 			TopicNaming naming, PartitionBackOff partitionBackOff, ReliableKafkaProperties properties,
 			KafkaProperties kafkaProperties, ObjectProvider<KafkaAdmin> kafkaAdmin, Environment environment) {
-		DelayTierScheduler scheduler = new DelayTierScheduler(() -> delayTiers(policies),
+		DelayTierScheduler scheduler = new DelayTierScheduler(
+				() -> policies.all().isEmpty() ? null
+						: DelayTiers.of(properties.getTopics().getDelay(), namespace(properties, environment)),
 				consumerFactory.getObject().getConfigurationProperties(),
-				() -> schedulerGroup(properties, naming, policies),
+				() -> schedulerGroup(properties, namespace(properties, environment)),
 				schedulerForwarder(producerFactory, kafkaProperties, properties), naming, partitionBackOff);
 		Duration authRetry = kafkaProperties.getListener().getAuthExceptionRetryInterval();
 		if (authRetry != null) {
 			scheduler.setAuthExceptionRetryInterval(authRetry);
 		}
 		kafkaAdmin.ifAvailable(admin -> scheduler.setAdminConfig(admin.getConfigurationProperties()));
-		DelayTiers tiers = DelayTiers.of(properties.getTopics().getDelay(), namespace(properties, environment));
-		if (tiers != null) {
-			scheduler.setParkingTopic(tiers.parkingTopic());
-		}
 		return scheduler;
 	}
 
@@ -193,20 +207,10 @@ public final class ReliableKafkaAutoConfiguration {
 				topics.getPartitions(), topics.getReplicationFactor(), topics.getProvisioningTimeout());
 	}
 
-	private static String schedulerGroup(ReliableKafkaProperties properties, TopicNaming naming,
-			ListenerPolicies policies) {
+	private static String schedulerGroup(ReliableKafkaProperties properties, @Nullable String namespace) {
 		String template = properties.getTopics().getSchedulerGroup();
-		if (!template.contains(TopicNaming.NAMESPACE)) {
-			return template;
-		}
-		// Only a RETRY_TOPIC listener needs the namespace; ask in its name so that a missing one is reported.
-		String listenerId = policies.all()
-			.stream()
-			.filter(policy -> policy.retryTopic() != null)
-			.map(ListenerPolicy::listenerId)
-			.findFirst()
-			.orElse(null);
-		return (listenerId != null) ? template.replace(TopicNaming.NAMESPACE, naming.namespace(listenerId)) : template;
+		// The scheduler runs only when the namespace is known, if its tiers need one.
+		return (namespace != null) ? template.replace(TopicNaming.NAMESPACE, namespace) : template;
 	}
 
 	private static Collection<String> delayTiers(ListenerPolicies policies) {

@@ -1,7 +1,6 @@
 package dev.reliablekafka.retrytopic;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -37,12 +36,14 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 
 	private static final long POLL_TIMEOUT_MILLIS = 100;
 
+	private static final Duration METADATA_MAX_AGE = Duration.ofSeconds(30);
+
 	private static final int DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL_SECONDS = 10;
 
 	private static final Duration DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL = Duration
 		.ofSeconds(DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL_SECONDS);
 
-	private final Supplier<Collection<String>> tierTopics;
+	private final Supplier<@Nullable DelayTiers> tiers;
 
 	private final Map<String, Object> consumerConfig;
 
@@ -58,8 +59,6 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 
 	private @Nullable Map<String, Object> adminConfig;
 
-	private String parkingTopic = "reliable.delay.parked";
-
 	private TopicChecks topicChecks = TopicChecks.NONE;
 
 	private Duration authExceptionRetryInterval = DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL;
@@ -68,16 +67,17 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 
 	/**
 	 * Create the scheduler.
-	 * @param tierTopics supplies the delay tier topics some listener can reach
+	 * @param tiers supplies the delay tiers of the namespace, or {@code null} when the scheduler has nothing to do
+	 * (no reliable listener, or no namespace)
 	 * @param consumerConfig the application's consumer configuration (connection, security)
 	 * @param groupId supplies the scheduler's consumer group
 	 * @param forwarder sends due records; the scheduler's own, destroyed with it
 	 * @param naming names each group's retry topic
 	 * @param partitionBackOff pauses partitions until their head record is due
 	 */
-	public DelayTierScheduler(Supplier<Collection<String>> tierTopics, Map<String, Object> consumerConfig,
+	public DelayTierScheduler(Supplier<@Nullable DelayTiers> tiers, Map<String, Object> consumerConfig,
 			Supplier<String> groupId, RecordForwarder forwarder, TopicNaming naming, PartitionBackOff partitionBackOff) {
-		this.tierTopics = tierTopics;
+		this.tiers = tiers;
 		this.consumerConfig = consumerConfig;
 		this.groupId = groupId;
 		this.forwarder = forwarder;
@@ -104,15 +104,6 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * Set the topic for tier records that can be handed neither to their group's retry topic nor to its
-	 * dead-letter topic. It must not be a delay tier; it is created when first needed.
-	 * @param parkingTopic the topic
-	 */
-	public void setParkingTopic(String parkingTopic) {
-		this.parkingTopic = parkingTopic;
-	}
-
-	/**
 	 * Use this consumer factory instead of one built from the consumer configuration (for tests).
 	 * @param consumerFactory the factory
 	 */
@@ -122,8 +113,8 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 
 	@Override
 	public synchronized void start() {
-		Collection<String> topics = this.tierTopics.get();
-		if (topics.isEmpty() || this.container != null) {
+		DelayTiers topics = this.tiers.get();
+		if (topics == null || this.container != null) {
 			return;
 		}
 		Map<String, Object> config = new HashMap<>(this.consumerConfig);
@@ -138,7 +129,11 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 		config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
 		ConsumerFactory<byte[], byte[]> consumerFactory = (this.consumerFactory != null) ? this.consumerFactory
 				: new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-		ContainerProperties properties = new ContainerProperties(topics.toArray(String[]::new));
+		// Tiers created later (new delay levels of another instance) are found at the next metadata refresh.
+		config.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) METADATA_MAX_AGE.toMillis());
+		// Every tier of the namespace, not only those today's listeners reach: records parked under other delay
+		// levels, or by listeners that are now BLOCKING or gone, are still handed over.
+		ContainerProperties properties = new ContainerProperties(topics.pattern());
 		properties.setGroupId(group);
 		// A resume that lands just before a poll starts does not wake it; bound how late that can make a record.
 		properties.setPollTimeout(POLL_TIMEOUT_MILLIS);
@@ -148,7 +143,7 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 		properties.setAuthExceptionRetryInterval(this.authExceptionRetryInterval);
 		this.topicChecks = (this.adminConfig != null) ? new TopicChecks(this.adminConfig) : TopicChecks.NONE;
 		DueRecordForwarder listener = new DueRecordForwarder(this.forwarder,
-				new HandOffRoutes(this.naming, this.topicChecks, this.parkingTopic), this.partitionBackOff);
+				new HandOffRoutes(this.naming, this.topicChecks, topics.parkingTopic()), this.partitionBackOff);
 		properties.setMessageListener(listener);
 		ConcurrentMessageListenerContainer<byte[], byte[]> created = new ConcurrentMessageListenerContainer<>(
 				consumerFactory, properties);
