@@ -158,6 +158,7 @@ public final class ReliableKafkaAutoConfiguration {
 		DelayTierScheduler scheduler = new DelayTierScheduler(
 				() -> policies.all().isEmpty() ? null
 						: DelayTiers.of(properties.getTopics().getDelay(), namespace(properties, environment)),
+				() -> delayTiers(policies),
 				consumerFactory.getObject().getConfigurationProperties(),
 				() -> schedulerGroup(properties, namespace(properties, environment)),
 				schedulerForwarder(producerFactory, kafkaProperties, properties), naming, partitionBackOff);

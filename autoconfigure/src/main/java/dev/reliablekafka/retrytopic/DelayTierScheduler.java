@@ -1,8 +1,10 @@
 package dev.reliablekafka.retrytopic;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -45,6 +47,8 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 
 	private final Supplier<@Nullable DelayTiers> tiers;
 
+	private final Supplier<Collection<String>> configuredTiers;
+
 	private final Map<String, Object> consumerConfig;
 
 	private final Supplier<String> groupId;
@@ -69,15 +73,18 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 	 * Create the scheduler.
 	 * @param tiers supplies the delay tiers of the namespace, or {@code null} when the scheduler has nothing to do
 	 * (no reliable listener, or no namespace)
+	 * @param configuredTiers supplies the tiers today's listeners reach
 	 * @param consumerConfig the application's consumer configuration (connection, security)
 	 * @param groupId supplies the scheduler's consumer group
 	 * @param forwarder sends due records; the scheduler's own, destroyed with it
 	 * @param naming names each group's retry topic
 	 * @param partitionBackOff pauses partitions until their head record is due
 	 */
-	public DelayTierScheduler(Supplier<@Nullable DelayTiers> tiers, Map<String, Object> consumerConfig,
+	public DelayTierScheduler(Supplier<@Nullable DelayTiers> tiers, Supplier<Collection<String>> configuredTiers,
+			Map<String, Object> consumerConfig,
 			Supplier<String> groupId, RecordForwarder forwarder, TopicNaming naming, PartitionBackOff partitionBackOff) {
 		this.tiers = tiers;
+		this.configuredTiers = configuredTiers;
 		this.consumerConfig = consumerConfig;
 		this.groupId = groupId;
 		this.forwarder = forwarder;
@@ -129,11 +136,21 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 		config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
 		ConsumerFactory<byte[], byte[]> consumerFactory = (this.consumerFactory != null) ? this.consumerFactory
 				: new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-		// Tiers created later (new delay levels of another instance) are found at the next metadata refresh.
-		config.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) METADATA_MAX_AGE.toMillis());
 		// Every tier of the namespace, not only those today's listeners reach: records parked under other delay
 		// levels, or by listeners that are now BLOCKING or gone, are still handed over.
-		ContainerProperties properties = new ContainerProperties(topics.pattern());
+		Set<String> named = TierSubscription.topics(topics, this.configuredTiers.get(), this.adminConfig);
+		if (named != null && named.isEmpty()) {
+			return; // no tier to serve: none exists, and no listener reaches one
+		}
+		ContainerProperties properties;
+		if (named != null) {
+			properties = new ContainerProperties(named.toArray(String[]::new));
+		}
+		else {
+			// The broker could not list them: fall back to a pattern, and find tiers at metadata refreshes.
+			config.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) METADATA_MAX_AGE.toMillis());
+			properties = new ContainerProperties(topics.pattern());
+		}
 		properties.setGroupId(group);
 		// A resume that lands just before a poll starts does not wake it; bound how late that can make a record.
 		properties.setPollTimeout(POLL_TIMEOUT_MILLIS);

@@ -8,8 +8,9 @@ import dev.reliablekafka.topics.TopicNaming;
 
 /**
  * The delay tiers of one namespace, whatever levels any configuration, past or present, gave them: the scheduler
- * subscribes to them by pattern, so that records parked under other delay levels are still handed over after the
- * configuration changed. Also names the namespace's parking topic, which the pattern does not match.
+ * consumes every existing topic the pattern matches, so that records parked under other delay levels are still
+ * handed over after the configuration changed. Also names the namespace's parking topic, which the pattern does
+ * not match.
  */
 public final class DelayTiers {
 

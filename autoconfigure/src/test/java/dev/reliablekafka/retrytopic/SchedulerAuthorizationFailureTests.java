@@ -1,6 +1,7 @@
 package dev.reliablekafka.retrytopic;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -59,7 +60,8 @@ class SchedulerAuthorizationFailureTests {
 		given(consumerFactory.createConsumer(any(), any(), any(), any())).willReturn(consumer);
 		RecordForwarder forwarder = new RecordForwarder(
 				new DefaultKafkaProducerFactory<>(Map.of("bootstrap.servers", "localhost:9")), Duration.ofSeconds(1));
-		this.scheduler = new DelayTierScheduler(() -> DelayTiers.of("<namespace>.delay.<level>", "app"), Map.of(), () -> "app.delay-scheduler",
+		this.scheduler = new DelayTierScheduler(() -> DelayTiers.of("<namespace>.delay.<level>", "app"),
+				() -> List.of("app.delay.1s"), Map.of(), () -> "app.delay-scheduler",
 				forwarder, new TopicNaming("dlq.<group>", "retry.<group>", "<namespace>.delay.<level>", "app"),
 				this.partitionBackOff);
 		this.scheduler.setConsumerFactory(consumerFactory);
