@@ -31,6 +31,11 @@ import dev.reliablekafka.topics.TopicNaming;
  * time, then the record is handed to its group's retry topic and only then committed; with transactions on, the
  * hand-off and the commit are one transaction (see {@link DueRecordForwarder}). Pending records stay in Kafka,
  * so they survive restarts and cost no memory.
+ * <p>
+ * It consumes every delay tier of its namespace, not only the levels today's listeners reach, and runs whenever
+ * some reliable listener exists, whatever its mode: records parked under an earlier configuration are still
+ * handed over. It never stops because the broker refused its consumer; {@link #isConsuming()} tells whether it
+ * is serving the tiers.
  */
 public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 

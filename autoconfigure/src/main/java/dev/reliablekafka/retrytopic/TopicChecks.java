@@ -93,7 +93,7 @@ class TopicChecks implements AutoCloseable {
 	 */
 	void createIfMissing(String topic) {
 		Admin client = admin();
-		if (client == null || ask(topic) != Status.MISSING) {
+		if (client == null || status(topic) != Status.MISSING) {
 			return;
 		}
 		try {
