@@ -130,8 +130,7 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 
 	/**
 	 * Forward the due records; with transactions, commit them and everything handled so far in the same
-	 * transaction. On failure, rewind and pause every partition of the batch from its first record not handed
-	 * over, and commit what was.
+	 * transaction. On failure, {@link #recover} each partition from its first record not handed over.
 	 * @return whether all due records were handed over
 	 */
 	private boolean handOver(List<Forward> due, Map<TopicPartition, Long> handled, Set<TopicPartition> rewound,
@@ -263,11 +262,7 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 		this.partitionBackOff.pause(target, partition, wait);
 	}
 
-	private enum Attempt {
-
-		HANDED_OVER, ELSEWHERE, LATER
-
-	}
+	private enum Attempt { HANDED_OVER, ELSEWHERE, LATER }
 
 	private static List<ConsumerRecord<byte[], byte[]>> behindWaiting(List<ConsumerRecord<byte[], byte[]>> records,
 			Map<TopicPartition, ConsumerRecord<byte[], byte[]>> waiting) {
