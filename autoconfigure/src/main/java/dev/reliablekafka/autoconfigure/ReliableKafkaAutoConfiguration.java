@@ -13,6 +13,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -36,6 +37,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
+import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableListenerScanner;
 import dev.reliablekafka.blocking.PartitionBackOff;
@@ -47,6 +49,7 @@ import dev.reliablekafka.policy.ListenerPolicy;
 import dev.reliablekafka.policy.ListenerPolicyResolver;
 import dev.reliablekafka.policy.RetryTopicPolicy;
 import dev.reliablekafka.retrytopic.DelayTierScheduler;
+import dev.reliablekafka.retrytopic.DelayTiers;
 import dev.reliablekafka.routing.FailureRouter;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.topics.TopicNaming;
@@ -64,6 +67,8 @@ import dev.reliablekafka.topics.TopicRequirement;
 @ConditionalOnBean(ConcurrentKafkaListenerContainerFactoryConfigurer.class)
 @EnableConfigurationProperties(ReliableKafkaProperties.class)
 public final class ReliableKafkaAutoConfiguration {
+
+	private static final long SCHEDULER_MAX_BLOCK_MILLIS = 5000;
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -124,23 +129,78 @@ public final class ReliableKafkaAutoConfiguration {
 			ObjectProvider<ConcurrentKafkaListenerContainerFactoryConfigurer> configurer,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<ListenerPolicies> policies,
 			ObjectProvider<RecordForwarder> forwarder, ObjectProvider<PartitionBackOff> partitionBackOff,
-			ObjectProvider<ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>> customizer) {
+			ObjectProvider<ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>> customizer,
+			ObjectProvider<TopicNaming> naming) {
 		// Collaborators are looked up on first use: see ReliableListenerContainerFactory.
 		return new ReliableListenerContainerFactory(() -> new ReliableContainerFactoryBuilder(configurer.getObject(),
 				consumerFactory.getObject(), policies.getObject(),
 				(ListenerPolicy policy) -> new FailureRouter(policy, forwarder.getObject(), partitionBackOff.getObject()))
 			.customizer(customizer.getIfUnique())
 			.transactional(forwarder.getObject().isTransactional())
-			.build(), policies::getObject);
+			.build(), policies::getObject, (ListenerPolicy policy) -> groupRetryTopic(naming.getObject(), policy));
+	}
+
+	// BLOCKING groups too: they consume it where it exists, as it may hold records parked in RETRY_TOPIC mode.
+	private static @Nullable String groupRetryTopic(TopicNaming naming, ListenerPolicy policy) {
+		RetryTopicPolicy retryTopic = policy.retryTopic();
+		if (retryTopic != null) {
+			return retryTopic.retryTopic();
+		}
+		try {
+			return naming.retryTopic(policy.listenerId(), policy.groupId());
+		}
+		catch (ReliableKafkaConfigurationException ex) {
+			return null; // no retry topic can exist for this group under today's template
+		}
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	DelayTierScheduler reliableDelayTierScheduler(ListenerPolicies policies,
-			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, RecordForwarder forwarder, TopicNaming naming,
-			PartitionBackOff partitionBackOff, ReliableKafkaProperties properties) {
-		return new DelayTierScheduler(() -> delayTiers(policies), consumerFactory.getObject().getConfigurationProperties(),
-				() -> schedulerGroup(properties, naming, policies), forwarder, naming, partitionBackOff);
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<ProducerFactory<?, ?>> producerFactory,
+			TopicNaming naming, PartitionBackOff partitionBackOff, ReliableKafkaProperties properties,
+			KafkaProperties kafkaProperties, ObjectProvider<KafkaAdmin> kafkaAdmin, Environment environment) {
+		DelayTierScheduler scheduler = new DelayTierScheduler(
+				() -> policies.all().isEmpty() ? null
+						: DelayTiers.of(properties.getTopics().getDelay(), namespace(properties, environment)),
+				() -> delayTiers(policies),
+				consumerFactory.getObject().getConfigurationProperties(),
+				() -> schedulerGroup(properties, namespace(properties, environment)),
+				schedulerForwarder(producerFactory, kafkaProperties, properties), naming, partitionBackOff);
+		Duration authRetry = kafkaProperties.getListener().getAuthExceptionRetryInterval();
+		if (authRetry != null) {
+			scheduler.setAuthExceptionRetryInterval(authRetry);
+		}
+		kafkaAdmin.ifAvailable(admin -> scheduler.setAdminConfig(admin.getConfigurationProperties()));
+		return scheduler;
+	}
+
+	/**
+	 * The scheduler's own producer: like the listeners' one, but it waits at most a few seconds for metadata,
+	 * since its single thread serves every tier partition.
+	 */
+	private static RecordForwarder schedulerForwarder(ObjectProvider<ProducerFactory<?, ?>> producerFactory,
+			KafkaProperties kafkaProperties, ReliableKafkaProperties properties) {
+		Map<String, Object> config = new HashMap<>(producerFactory.getObject().getConfigurationProperties());
+		config.put(ProducerConfig.ACKS_CONFIG, "all");
+		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+		config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+		long maxBlock = Long.parseLong(String.valueOf(config.getOrDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG,
+				properties.getForwardTimeout().toMillis())));
+		config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(maxBlock, SCHEDULER_MAX_BLOCK_MILLIS));
+		config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(config,
+				new ByteArraySerializer(), new ByteArraySerializer());
+		String transactionIdPrefix = kafkaProperties.getProducer().getTransactionIdPrefix();
+		if (transactionIdPrefix != null) {
+			factory.setTransactionIdPrefix(transactionIdPrefix + "reliable-scheduler-");
+		}
+		return new RecordForwarder(factory, properties.getForwardTimeout());
+	}
+
+	private static @Nullable String namespace(ReliableKafkaProperties properties, Environment environment) {
+		String namespace = properties.getTopics().getNamespace();
+		return (namespace != null) ? namespace : environment.getProperty("spring.application.name");
 	}
 
 	@Bean
@@ -154,20 +214,10 @@ public final class ReliableKafkaAutoConfiguration {
 				topics.getDeadLetterRetention(), topics.getProvisioningTimeout());
 	}
 
-	private static String schedulerGroup(ReliableKafkaProperties properties, TopicNaming naming,
-			ListenerPolicies policies) {
+	private static String schedulerGroup(ReliableKafkaProperties properties, @Nullable String namespace) {
 		String template = properties.getTopics().getSchedulerGroup();
-		if (!template.contains(TopicNaming.NAMESPACE)) {
-			return template;
-		}
-		// Only a RETRY_TOPIC listener needs the namespace; ask in its name so that a missing one is reported.
-		String listenerId = policies.all()
-			.stream()
-			.filter(policy -> policy.retryTopic() != null)
-			.map(ListenerPolicy::listenerId)
-			.findFirst()
-			.orElse(null);
-		return (listenerId != null) ? template.replace(TopicNaming.NAMESPACE, naming.namespace(listenerId)) : template;
+		// The scheduler runs only when the namespace is known, if its tiers need one.
+		return (namespace != null) ? template.replace(TopicNaming.NAMESPACE, namespace) : template;
 	}
 
 	private static Collection<String> delayTiers(ListenerPolicies policies) {

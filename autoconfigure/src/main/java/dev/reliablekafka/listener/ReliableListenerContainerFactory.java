@@ -2,26 +2,32 @@ package dev.reliablekafka.listener;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.config.AbstractKafkaListenerEndpoint;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpoint;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.util.function.SingletonSupplier;
 
 import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
-import dev.reliablekafka.policy.RetryTopicPolicy;
+import dev.reliablekafka.retrytopic.OptionalRetryTopics;
+import dev.reliablekafka.retrytopic.RetryTopicStartPosition;
 
 /**
  * The container factory of reliable listeners. Spring Kafka looks this bean up while it post-processes each
  * {@code @ReliableListener} bean, so it builds its delegate only when the first container is created: by then
  * every singleton exists, and a listener class that also declares beans the factory depends on (a message
- * converter, say) causes no circular reference. A RETRY_TOPIC listener also consumes its group's retry topic.
+ * converter, say) causes no circular reference. A RETRY_TOPIC listener also consumes its group's retry topic, and
+ * so does a BLOCKING listener whose group has one (records parked while the group was RETRY_TOPIC).
  */
 public class ReliableListenerContainerFactory
 		implements KafkaListenerContainerFactory<ConcurrentMessageListenerContainer<Object, Object>> {
@@ -30,15 +36,36 @@ public class ReliableListenerContainerFactory
 
 	private final Supplier<ListenerPolicies> policies;
 
+	private final Function<ListenerPolicy, @Nullable String> retryTopics;
+
+	private final OptionalRetryTopics optionalRetryTopics = new OptionalRetryTopics();
+
 	/**
-	 * Create the factory.
+	 * Create a factory whose RETRY_TOPIC listeners consume their group's retry topic.
 	 * @param delegate builds the configured delegate on first use
 	 * @param policies supplies the policies of the reliable listeners
 	 */
 	public ReliableListenerContainerFactory(Supplier<ConcurrentKafkaListenerContainerFactory<Object, Object>> delegate,
 			Supplier<ListenerPolicies> policies) {
-		this.delegate = SingletonSupplier.of(delegate);
+		this(delegate, policies, policy -> (policy.retryTopic() != null) ? policy.retryTopic().retryTopic() : null);
+	}
+
+	/**
+	 * Create the factory.
+	 * @param delegate builds the configured delegate on first use
+	 * @param policies supplies the policies of the reliable listeners
+	 * @param retryTopics names the retry topic of a listener's group, if it can have one: a RETRY_TOPIC listener
+	 * consumes it besides its source topics, a BLOCKING listener too where it exists
+	 */
+	public ReliableListenerContainerFactory(Supplier<ConcurrentKafkaListenerContainerFactory<Object, Object>> delegate,
+			Supplier<ListenerPolicies> policies, Function<ListenerPolicy, @Nullable String> retryTopics) {
+		this.delegate = SingletonSupplier.of(() -> {
+			ConcurrentKafkaListenerContainerFactory<Object, Object> factory = delegate.get();
+			factory.getConsumerFactory().addPostProcessor(this.optionalRetryTopics);
+			return factory;
+		});
 		this.policies = policies;
+		this.retryTopics = retryTopics;
 	}
 
 	/**
@@ -53,15 +80,30 @@ public class ReliableListenerContainerFactory
 	public ConcurrentMessageListenerContainer<Object, Object> createListenerContainer(KafkaListenerEndpoint endpoint) {
 		String id = endpoint.getId();
 		ListenerPolicy policy = (id != null) ? this.policies.get().find(id) : null;
-		RetryTopicPolicy retryTopic = (policy != null) ? policy.retryTopic() : null;
-		// As a RocketMQ consumer subscribes to %RETRY%<group>, the listener consumes its group's retry topic.
+		String retryTopic = (policy != null) ? this.retryTopics.apply(policy) : null;
+		boolean parked = false;
+		// As a RocketMQ consumer subscribes to %RETRY%<group>, the listener consumes its group's retry topic; in
+		// BLOCKING mode too where the topic exists, since it may hold records parked under an earlier mode.
 		if (retryTopic != null && endpoint instanceof AbstractKafkaListenerEndpoint<?, ?> topics
-				&& !topics.getTopics().contains(retryTopic.retryTopic())) {
+				&& !topics.getTopics().contains(retryTopic)
+				&& (policy.retryTopic() != null || (topics.getTopicPattern() == null && !topics.getTopics().isEmpty()))) {
 			List<String> all = new ArrayList<>(topics.getTopics());
-			all.add(retryTopic.retryTopic());
+			all.add(retryTopic);
 			topics.setTopics(all.toArray(String[]::new));
+			parked = policy.retryTopic() == null;
+			if (parked) {
+				this.optionalRetryTopics.add(retryTopic);
+			}
 		}
-		return getDelegate().createListenerContainer(endpoint);
+		ConcurrentMessageListenerContainer<Object, Object> container = getDelegate().createListenerContainer(endpoint);
+		if (parked) {
+			// As for RETRY_TOPIC (see ReliableContainerFactoryBuilder): no record of the retry topic is passed over.
+			ContainerProperties properties = container.getContainerProperties();
+			properties.setConsumerRebalanceListener(
+					new RetryTopicStartPosition(retryTopic, properties.getConsumerRebalanceListener()));
+			properties.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);
+		}
+		return container;
 	}
 
 	@Override

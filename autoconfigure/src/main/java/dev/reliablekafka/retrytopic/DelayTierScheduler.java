@@ -1,16 +1,22 @@
 package dev.reliablekafka.retrytopic;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.event.ConsumerStoppedEvent;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -25,12 +31,28 @@ import dev.reliablekafka.topics.TopicNaming;
  * time, then the record is handed to its group's retry topic and only then committed; with transactions on, the
  * hand-off and the commit are one transaction (see {@link DueRecordForwarder}). Pending records stay in Kafka,
  * so they survive restarts and cost no memory.
+ * <p>
+ * It consumes every delay tier of its namespace, not only the levels today's listeners reach, and runs whenever
+ * some reliable listener exists, whatever its mode: records parked under an earlier configuration are still
+ * handed over. It never stops because the broker refused its consumer; {@link #isConsuming()} tells whether it
+ * is serving the tiers.
  */
-public class DelayTierScheduler implements SmartLifecycle {
+public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
+
+	private static final LogAccessor logger = new LogAccessor(DelayTierScheduler.class);
 
 	private static final long POLL_TIMEOUT_MILLIS = 100;
 
-	private final Supplier<Collection<String>> tierTopics;
+	private static final Duration METADATA_MAX_AGE = Duration.ofSeconds(30);
+
+	private static final int DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL_SECONDS = 10;
+
+	private static final Duration DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL = Duration
+		.ofSeconds(DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL_SECONDS);
+
+	private final Supplier<@Nullable DelayTiers> tiers;
+
+	private final Supplier<Collection<String>> configuredTiers;
 
 	private final Map<String, Object> consumerConfig;
 
@@ -42,20 +64,32 @@ public class DelayTierScheduler implements SmartLifecycle {
 
 	private final PartitionBackOff partitionBackOff;
 
+	private @Nullable ConsumerFactory<byte[], byte[]> consumerFactory;
+
+	private @Nullable Map<String, Object> adminConfig;
+
+	private TopicChecks topicChecks = TopicChecks.NONE;
+
+	private Duration authExceptionRetryInterval = DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL;
+
 	private @Nullable ConcurrentMessageListenerContainer<byte[], byte[]> container;
 
 	/**
 	 * Create the scheduler.
-	 * @param tierTopics supplies the delay tier topics some listener can reach
+	 * @param tiers supplies the delay tiers of the namespace, or {@code null} when the scheduler has nothing to do
+	 * (no reliable listener, or no namespace)
+	 * @param configuredTiers supplies the tiers today's listeners reach
 	 * @param consumerConfig the application's consumer configuration (connection, security)
 	 * @param groupId supplies the scheduler's consumer group
-	 * @param forwarder sends due records
+	 * @param forwarder sends due records; the scheduler's own, destroyed with it
 	 * @param naming names each group's retry topic
 	 * @param partitionBackOff pauses partitions until their head record is due
 	 */
-	public DelayTierScheduler(Supplier<Collection<String>> tierTopics, Map<String, Object> consumerConfig,
+	public DelayTierScheduler(Supplier<@Nullable DelayTiers> tiers, Supplier<Collection<String>> configuredTiers,
+			Map<String, Object> consumerConfig,
 			Supplier<String> groupId, RecordForwarder forwarder, TopicNaming naming, PartitionBackOff partitionBackOff) {
-		this.tierTopics = tierTopics;
+		this.tiers = tiers;
+		this.configuredTiers = configuredTiers;
 		this.consumerConfig = consumerConfig;
 		this.groupId = groupId;
 		this.forwarder = forwarder;
@@ -63,10 +97,36 @@ public class DelayTierScheduler implements SmartLifecycle {
 		this.partitionBackOff = partitionBackOff;
 	}
 
+	/**
+	 * Set how long the scheduler's consumer waits before it polls again after the broker refused it
+	 * (authentication or authorization); it never stops for that reason.
+	 * @param interval the wait; {@value #DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL_SECONDS} s unless set
+	 */
+	public void setAuthExceptionRetryInterval(Duration interval) {
+		this.authExceptionRetryInterval = interval;
+	}
+
+	/**
+	 * Let the scheduler ask the broker, with an admin client of this configuration, whether a group's retry or
+	 * dead-letter topic can be written to before it sends there; without it, every topic is taken to be writable.
+	 * @param adminConfig configuration of the admin client
+	 */
+	public void setAdminConfig(Map<String, Object> adminConfig) {
+		this.adminConfig = adminConfig;
+	}
+
+	/**
+	 * Use this consumer factory instead of one built from the consumer configuration (for tests).
+	 * @param consumerFactory the factory
+	 */
+	void setConsumerFactory(ConsumerFactory<byte[], byte[]> consumerFactory) {
+		this.consumerFactory = consumerFactory;
+	}
+
 	@Override
 	public synchronized void start() {
-		Collection<String> topics = this.tierTopics.get();
-		if (topics.isEmpty() || this.container != null) {
+		DelayTiers topics = this.tiers.get();
+		if (topics == null || this.container != null) {
 			return;
 		}
 		Map<String, Object> config = new HashMap<>(this.consumerConfig);
@@ -79,21 +139,40 @@ public class DelayTierScheduler implements SmartLifecycle {
 		// for up to this long when no tier has new records: keep redeliveries punctual. The price is up to 100
 		// empty fetches a second while tiers are idle and not paused.
 		config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-		DefaultKafkaConsumerFactory<byte[], byte[]> consumerFactory = new DefaultKafkaConsumerFactory<>(config,
-				new ByteArrayDeserializer(), new ByteArrayDeserializer());
-		ContainerProperties properties = new ContainerProperties(topics.toArray(String[]::new));
+		ConsumerFactory<byte[], byte[]> consumerFactory = (this.consumerFactory != null) ? this.consumerFactory
+				: new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+		// Every tier of the namespace, not only those today's listeners reach: records parked under other delay
+		// levels, or by listeners that are now BLOCKING or gone, are still handed over.
+		Set<String> named = TierSubscription.topics(topics, this.configuredTiers.get(), this.adminConfig);
+		if (named != null && named.isEmpty()) {
+			return; // no tier to serve: none exists, and no listener reaches one
+		}
+		ContainerProperties properties;
+		if (named != null) {
+			properties = new ContainerProperties(named.toArray(String[]::new));
+		}
+		else {
+			// The broker could not list them: fall back to a pattern, and find tiers at metadata refreshes.
+			config.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) METADATA_MAX_AGE.toMillis());
+			properties = new ContainerProperties(topics.pattern());
+		}
 		properties.setGroupId(group);
 		// A resume that lands just before a poll starts does not wake it; bound how late that can make a record.
 		properties.setPollTimeout(POLL_TIMEOUT_MILLIS);
 		// The listener commits what it handed over itself, partition by partition.
 		properties.setAckMode(ContainerProperties.AckMode.MANUAL);
-		DueRecordForwarder listener = new DueRecordForwarder(this.forwarder, this.naming, this.partitionBackOff);
+		// Without it, one refusal by the authorizer stops the container for good and no tier is served again.
+		properties.setAuthExceptionRetryInterval(this.authExceptionRetryInterval);
+		this.topicChecks = (this.adminConfig != null) ? new TopicChecks(this.adminConfig) : TopicChecks.NONE;
+		DueRecordForwarder listener = new DueRecordForwarder(this.forwarder,
+				new HandOffRoutes(this.naming, this.topicChecks, topics.parkingTopic()), this.partitionBackOff);
 		properties.setMessageListener(listener);
 		ConcurrentMessageListenerContainer<byte[], byte[]> created = new ConcurrentMessageListenerContainer<>(
 				consumerFactory, properties);
 		created.setBeanName("reliable-delay-scheduler");
 		listener.setContainer(created);
 		created.setCommonErrorHandler(new DueTimeErrorHandler(this.partitionBackOff));
+		created.setApplicationEventPublisher(DelayTierScheduler::reportStop);
 		created.start();
 		this.container = created;
 	}
@@ -104,11 +183,37 @@ public class DelayTierScheduler implements SmartLifecycle {
 			this.container.stop();
 			this.container = null;
 		}
+		this.topicChecks.close();
 	}
 
 	@Override
 	public synchronized boolean isRunning() {
 		return this.container != null && this.container.isRunning();
+	}
+
+	/**
+	 * Return whether the scheduler's consumer is running as it should: started, and not stopped by an error.
+	 * @return whether delay tier records are being handed over
+	 */
+	public synchronized boolean isConsuming() {
+		return this.container != null && this.container.isRunning() && this.container.isInExpectedState();
+	}
+
+	private static void reportStop(Object event) {
+		if (event instanceof ConsumerStoppedEvent stopped && stopped.getReason() != ConsumerStoppedEvent.Reason.NORMAL) {
+			logger.error(() -> "The delay tier scheduler's consumer stopped (" + stopped.getReason()
+					+ "): records parked in delay tiers are not handed over until the application is restarted");
+		}
+	}
+
+	/**
+	 * Stop, and close the scheduler's producer.
+	 * @throws Exception if the producer could not be closed
+	 */
+	@Override
+	public void destroy() throws Exception {
+		stop();
+		this.forwarder.destroy();
 	}
 
 	@Override

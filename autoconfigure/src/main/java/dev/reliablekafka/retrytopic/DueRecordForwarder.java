@@ -22,12 +22,10 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.KafkaUtils;
 
 import dev.reliablekafka.blocking.PartitionBackOff;
-import dev.reliablekafka.routing.FailureHeaders;
 import dev.reliablekafka.routing.ForwardingFailedException;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.routing.RecordForwarder.Forward;
 import dev.reliablekafka.routing.ReliableHeaders;
-import dev.reliablekafka.topics.TopicNaming;
 
 /**
  * The scheduler's listener. From each poll it hands every delay tier record that is due to the retry topic of
@@ -35,6 +33,10 @@ import dev.reliablekafka.topics.TopicNaming;
  * acknowledged them (with transactions on, in the same transaction). A partition whose next record is not due yet
  * is rewound to that record and paused until its due time; nothing is held in memory. A record is never handed
  * over before its due time.
+ * <p>
+ * A failed hand-off is classified: a record that can never reach its group's retry topic (see
+ * {@link HandOffRoutes}) goes to a dead-letter or parking topic, so that the records behind it flow on; any other
+ * failure rewinds the partition to the record and tries again after {@link #FORWARD_RETRY_INTERVAL}.
  */
 public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byte[], byte[]> {
 
@@ -51,7 +53,7 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 
 	private final RecordForwarder forwarder;
 
-	private final TopicNaming naming;
+	private final HandOffRoutes routes;
 
 	private final PartitionBackOff partitionBackOff;
 
@@ -60,12 +62,12 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 	/**
 	 * Create the listener.
 	 * @param forwarder sends the due records
-	 * @param naming names each group's retry topic
+	 * @param routes decides where each due record goes
 	 * @param partitionBackOff pauses a partition until its next record is due
 	 */
-	public DueRecordForwarder(RecordForwarder forwarder, TopicNaming naming, PartitionBackOff partitionBackOff) {
+	DueRecordForwarder(RecordForwarder forwarder, HandOffRoutes routes, PartitionBackOff partitionBackOff) {
 		this.forwarder = forwarder;
-		this.naming = naming;
+		this.routes = routes;
 		this.partitionBackOff = partitionBackOff;
 	}
 
@@ -93,19 +95,13 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 				if (waiting.containsKey(partition)) {
 					continue; // behind a record that is not due: keeps its place
 				}
-				Long dueTime = readableDueTime(record);
-				String group = FailureHeaders.text(record.headers(), ReliableHeaders.GROUP);
-				if (dueTime == null || group == null) {
-					logger.error(() -> "Skipping " + KafkaUtils.format(record) + ": it has no valid "
-							+ ReliableHeaders.DUE_TIME + " or no " + ReliableHeaders.GROUP
-							+ " header, so it was not written by Reliable Kafka");
-					handled.merge(partition, record.offset() + 1, Math::max);
-				}
-				else if (dueTime > now) {
+				Long dueTime = DueTimes.dueTime(record);
+				if (dueTime != null && dueTime > now) {
 					waiting.put(partition, record);
 				}
 				else {
-					due.add(new Forward(record, this.naming.retryTopic(group), record.headers()));
+					due.add(this.routes.route(record,
+							(dueTime != null) ? null : "it has no valid " + ReliableHeaders.DUE_TIME + " header"));
 				}
 			}
 			if (!handOver(due, handled, rewound, consumer)) {
@@ -134,8 +130,7 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 
 	/**
 	 * Forward the due records; with transactions, commit them and everything handled so far in the same
-	 * transaction. On failure, rewind and pause every partition of the batch from its first record not handed
-	 * over, and commit what was.
+	 * transaction. On failure, {@link #recover} each partition from its first record not handed over.
 	 * @return whether all due records were handed over
 	 */
 	private boolean handOver(List<Forward> due, Map<TopicPartition, Long> handled, Set<TopicPartition> rewound,
@@ -149,23 +144,25 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 			try {
 				this.forwarder.forwardAllAndCommit(due, offsets(afterDue), consumer.groupMetadata());
 				handled.clear(); // committed with the transaction
+				afterDue.forEach(this.routes::handedOver);
 				return true;
 			}
 			catch (ForwardingFailedException ex) {
-				logger.error(ex, () -> "Could not hand " + due.size() + " due records to their retry topics; "
-						+ "trying again in " + FORWARD_RETRY_INTERVAL);
-				retryLater(due, handled, rewound, consumer);
+				logger.error(ex, () -> "Could not hand " + due.size() + " due records to their retry topics");
+				Map<TopicPartition, Forward> firstDue = new LinkedHashMap<>();
+				due.forEach(forward -> firstDue.putIfAbsent(partition(forward), forward));
+				recover(List.copyOf(firstDue.values()), handled, rewound, consumer);
 				return false;
 			}
 		}
 		List<Forward> failed = this.forwarder.forwardAll(due);
 		if (failed.isEmpty()) {
 			handled.putAll(afterDue);
+			afterDue.forEach(this.routes::handedOver);
 			return true;
 		}
 		logger.error(() -> "Could not hand " + failed.size() + " due records (the first: "
-				+ KafkaUtils.format(failed.get(0).record()) + ") to their retry topics; trying again in "
-				+ FORWARD_RETRY_INTERVAL);
+				+ KafkaUtils.format(failed.get(0).record()) + ") to " + failed.get(0).topic());
 		// Per partition, what precedes the first failed record was handed over; the rest is sent again.
 		Map<TopicPartition, Forward> firstFailed = new LinkedHashMap<>();
 		failed.forEach(forward -> firstFailed.putIfAbsent(partition(forward), forward));
@@ -173,23 +170,74 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 			.filter(forward -> !firstFailed.containsKey(partition(forward))
 					|| forward.record().offset() < firstFailed.get(partition(forward)).record().offset())
 			.forEach(forward -> handled.merge(partition(forward), forward.record().offset() + 1, Math::max));
-		retryLater(List.copyOf(firstFailed.values()), handled, rewound, consumer);
+		recover(List.copyOf(firstFailed.values()), handled, rewound, consumer);
 		return false;
 	}
 
-	// Rewind each partition to its first record that was not handed over, pause it, and commit the rest.
-	private void retryLater(List<Forward> notHandedOver, Map<TopicPartition, Long> handled,
-			Set<TopicPartition> rewound, Consumer<?, ?> consumer) {
+	/**
+	 * Find out, per partition, why its first record that was not handed over failed: a record that can never be
+	 * handed over is routed elsewhere at once, so that it does not hold up the records behind it; one whose
+	 * failure may pass is tried again after {@link #FORWARD_RETRY_INTERVAL}. Each partition is rewound to its
+	 * first record not handed over, and what precedes it is committed.
+	 */
+	private void recover(List<Forward> notHandedOver, Map<TopicPartition, Long> handled, Set<TopicPartition> rewound,
+			Consumer<?, ?> consumer) {
 		Map<TopicPartition, Long> rewind = new LinkedHashMap<>();
-		notHandedOver.forEach(forward -> rewind.merge(partition(forward), forward.record().offset(), Math::min));
-		// Nothing at or after a record that was not handed over may be committed, skipped records included.
+		Set<TopicPartition> promptly = new HashSet<>();
+		for (Forward forward : notHandedOver) {
+			TopicPartition partition = partition(forward);
+			long offset = forward.record().offset();
+			rewind.put(partition, offset);
+			switch (tryAlone(forward, consumer)) {
+				case HANDED_OVER -> {
+					rewind.put(partition, offset + 1);
+					promptly.add(partition);
+					if (!this.forwarder.isTransactional()) {
+						handled.merge(partition, offset + 1, Math::max);
+					}
+				}
+				case ELSEWHERE -> promptly.add(partition);
+				case LATER -> logger.error(() -> "Delay tier record " + KafkaUtils.format(forward.record())
+						+ " could not be handed to " + forward.topic() + "; trying again in "
+						+ FORWARD_RETRY_INTERVAL);
+			}
+		}
+		// Nothing at or after a record that was not handed over may be committed.
 		rewind.forEach((partition, offset) -> handled.computeIfPresent(partition, (key, next) -> Math.min(next, offset)));
 		commit(handled, consumer);
 		rewound.addAll(rewind.keySet());
 		rewind.forEach((partition, offset) -> {
 			consumer.seek(partition, offset);
-			pause(partition, FORWARD_RETRY_INTERVAL);
+			if (!promptly.contains(partition)) {
+				pause(partition, FORWARD_RETRY_INTERVAL);
+			}
 		});
+	}
+
+	/**
+	 * Learn why a forward failed. When the broker says its topic can be written to, the record is sent alone,
+	 * committed with it when transactions are on, to see the producer's own error.
+	 */
+	private Attempt tryAlone(Forward forward, Consumer<?, ?> consumer) {
+		HandOffRoutes.Diagnosis diagnosis = this.routes.diagnose(forward);
+		if (diagnosis != HandOffRoutes.Diagnosis.TRY_ALONE) {
+			return (diagnosis == HandOffRoutes.Diagnosis.ELSEWHERE) ? Attempt.ELSEWHERE : Attempt.LATER;
+		}
+		ConsumerRecord<?, ?> record = forward.record();
+		try {
+			if (this.forwarder.isTransactional()) {
+				this.forwarder.forwardAllAndCommit(List.of(forward),
+						offsets(Map.of(partition(forward), record.offset() + 1)), consumer.groupMetadata());
+			}
+			else {
+				this.forwarder.forward(record, forward.topic(), forward.headers());
+			}
+			this.routes.handedOver(partition(forward), record.offset() + 1);
+			return Attempt.HANDED_OVER;
+		}
+		catch (ForwardingFailedException ex) {
+			return this.routes.failedForGood(forward, ex) ? Attempt.ELSEWHERE : Attempt.LATER;
+		}
 	}
 
 	private void commit(Map<TopicPartition, Long> handled, Consumer<?, ?> consumer) {
@@ -214,6 +262,8 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 		this.partitionBackOff.pause(target, partition, wait);
 	}
 
+	private enum Attempt { HANDED_OVER, ELSEWHERE, LATER }
+
 	private static List<ConsumerRecord<byte[], byte[]>> behindWaiting(List<ConsumerRecord<byte[], byte[]>> records,
 			Map<TopicPartition, ConsumerRecord<byte[], byte[]>> waiting) {
 		return records.stream().filter(record -> {
@@ -232,17 +282,8 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 		return new TopicPartition(forward.record().topic(), forward.record().partition());
 	}
 
-	private static @Nullable Long readableDueTime(ConsumerRecord<?, ?> record) {
-		try {
-			return FailureHeaders.dueTime(record);
-		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
-	}
-
 	private long dueTime(ConsumerRecord<?, ?> record) {
-		Long dueTime = FailureHeaders.dueTime(record);
+		Long dueTime = DueTimes.dueTime(record);
 		return (dueTime != null) ? dueTime : 0;
 	}
 

@@ -1,5 +1,6 @@
 package dev.reliablekafka.routing;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -209,6 +210,7 @@ public class FailureRouter implements CommonErrorHandler {
 		long now = System.currentTimeMillis();
 		Headers headers = FailureHeaders.forFailure(record, this.policy.groupId(), thrown, retry, now);
 		FailureHeaders.setDueTime(headers, now + level.delay().toMillis());
+		headers.add(ReliableHeaders.DELAY, Long.toString(level.delay().toMillis()).getBytes(StandardCharsets.UTF_8));
 		if (!forward(record, level.topic(), headers, consumer)) {
 			return false;
 		}

@@ -47,6 +47,18 @@ public final class ReliableHeaders {
 	/** When the record is due for redelivery (retry topic only). */
 	public static final String DUE_TIME = PREFIX + "due-time";
 
+	/**
+	 * The delay of the level a record waits at, in milliseconds (delay tier and retry topic only). On a tier whose
+	 * timestamps are the broker's append times, the record is due at its append time plus this delay.
+	 */
+	public static final String DELAY = PREFIX + "delay";
+
+	/**
+	 * Why a delay tier record could never be handed to its group's retry topic and was moved to a dead-letter or
+	 * parking topic instead.
+	 */
+	public static final String PARKED_REASON = PREFIX + "parked-reason";
+
 	/** Class of the exception of the last failure. */
 	public static final String EXCEPTION_CLASS = PREFIX + "exception-class";
 

@@ -13,6 +13,8 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +24,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 import dev.reliablekafka.blocking.PartitionBackOff;
+import dev.reliablekafka.routing.ForwardingFailedException;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.routing.ReliableHeaders;
 import dev.reliablekafka.topics.TopicNaming;
@@ -31,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What the scheduler's listener commits and where it rewinds when a hand-off fails, a case a broker cannot be made
  * to produce on cue: nothing at or after a record that was not handed over is committed, and its partition comes
- * back to that record, not to a later one that is merely not due yet.
+ * back to that record, not to a later one that is merely not due yet. A record without a due time is parked, not
+ * skipped.
  */
 class DueRecordForwarderTests {
 
@@ -57,11 +61,11 @@ class DueRecordForwarderTests {
 		this.consumer.seek(TIER, 13);
 		DueRecordForwarder listener = listener(true);
 
-		// 10 is due but its hand-off fails, 11 carries no due time, 12 is due in an hour.
+		// 10 is due but its hand-off fails (also when tried alone), 11 carries no due time, 12 is due in an hour.
 		listener.onMessage(List.of(tierRecord(10, now - 1), tierRecord(11, null), tierRecord(12, now + 3_600_000)),
 				this.consumer);
 
-		assertThat(this.attempted).containsExactly(10L);
+		assertThat(this.attempted).containsExactly(10L, 11L, 10L);
 		assertThat(this.consumer.position(TIER)).isEqualTo(10);
 		assertThat(committed().orElse(0L)).as("committed offset").isLessThanOrEqualTo(10);
 		assertThat(this.container.paused).containsExactly(TIER);
@@ -77,7 +81,8 @@ class DueRecordForwarderTests {
 		listener.onMessage(List.of(tierRecord(10, now - 1), tierRecord(11, null), tierRecord(12, now + 3_600_000)),
 				this.consumer);
 
-		assertThat(this.attempted).containsExactly(10L);
+		// 11 goes to the parking topic: it is never skipped
+		assertThat(this.attempted).containsExactly(10L, 11L);
 		assertThat(committed()).contains(12L);
 		assertThat(this.consumer.position(TIER)).isEqualTo(12);
 		assertThat(this.container.paused).containsExactly(TIER);
@@ -98,9 +103,19 @@ class DueRecordForwarderTests {
 				return failing ? forwards : List.of();
 			}
 
+			@Override
+			public void forward(ConsumerRecord<?, ?> record, String topic, Headers headers) {
+				DueRecordForwarderTests.this.attempted.add(record.offset());
+				if (failing) {
+					throw new ForwardingFailedException("Broker down", new TimeoutException("Broker down"));
+				}
+			}
+
 		};
-		DueRecordForwarder listener = new DueRecordForwarder(forwarder, new TopicNaming("dlq.<group>",
-				"retry.<group>", "<namespace>.delay.<level>", "app"), this.partitionBackOff);
+		DueRecordForwarder listener = new DueRecordForwarder(forwarder,
+				new HandOffRoutes(new TopicNaming("dlq.<group>", "retry.<group>", "<namespace>.delay.<level>", "app"),
+						TopicChecks.NONE, "app.delay.parked"),
+				this.partitionBackOff);
 		listener.setContainer(this.container);
 		return listener;
 	}

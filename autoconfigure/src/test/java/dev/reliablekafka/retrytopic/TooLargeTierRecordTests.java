@@ -1,0 +1,120 @@
+package dev.reliablekafka.retrytopic;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+
+import dev.reliablekafka.blocking.PartitionBackOff;
+import dev.reliablekafka.retrytopic.DueRecordForwarderTests.PausingContainer;
+import dev.reliablekafka.routing.FailureHeaders;
+import dev.reliablekafka.routing.ForwardingFailedException;
+import dev.reliablekafka.routing.RecordForwarder;
+import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.topics.TopicNaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A due tier record is too large for its group's retry topic, which the broker refuses on every attempt: the
+ * failure is recognised as final, the partition is not paused, and the record goes to the group's dead-letter
+ * topic with the reason, so that the record behind it is handed over and both are committed. A broker cannot
+ * be made to refuse one record on cue, so the forwarder is a stand-in.
+ */
+class TooLargeTierRecordTests {
+
+	private static final TopicPartition TIER = new TopicPartition("app.delay.1s", 0);
+
+	private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+
+	private final PartitionBackOff partitionBackOff = new PartitionBackOff();
+
+	private final PausingContainer container = new PausingContainer();
+
+	private final List<RecordForwarder.Forward> sent = new ArrayList<>();
+
+	@AfterEach
+	void stopBackOff() {
+		this.partitionBackOff.destroy();
+	}
+
+	@Test
+	void recordTooLargeForTheRetryTopicIsDeadLetteredAndTheNextOneHandedOver() {
+		long now = System.currentTimeMillis();
+		this.consumer.assign(List.of(TIER));
+		this.consumer.seek(TIER, 12);
+		DueRecordForwarder listener = listener();
+		List<ConsumerRecord<byte[], byte[]>> poll = List.of(tierRecord(10, now - 1), tierRecord(11, now - 1));
+
+		listener.onMessage(poll, this.consumer);
+
+		assertThat(this.container.paused).as("paused partitions").isEmpty();
+		assertThat(this.consumer.position(TIER)).isEqualTo(10);
+		this.sent.clear();
+
+		listener.onMessage(poll, this.consumer);
+
+		assertThat(this.sent).extracting(RecordForwarder.Forward::topic).containsExactly("dlq.orders", "retry.orders");
+		assertThat(FailureHeaders.text(this.sent.get(0).headers(), ReliableHeaders.PARKED_REASON))
+			.contains("too large for retry.orders");
+		assertThat(this.consumer.committed(Set.of(TIER)).get(TIER).offset()).isEqualTo(12);
+		assertThat(this.container.paused).isEmpty();
+	}
+
+	private DueRecordForwarder listener() {
+		RecordForwarder forwarder = new RecordForwarder(
+				new DefaultKafkaProducerFactory<>(Map.of("bootstrap.servers", "localhost:9")), Duration.ofSeconds(1)) {
+
+			@Override
+			public List<Forward> forwardAll(List<Forward> forwards) {
+				TooLargeTierRecordTests.this.sent.addAll(forwards);
+				return forwards.stream().filter(TooLargeTierRecordTests::refused).toList();
+			}
+
+			@Override
+			public void forward(ConsumerRecord<?, ?> record, String topic, Headers headers) {
+				Forward forward = new Forward(record, topic, headers);
+				TooLargeTierRecordTests.this.sent.add(forward);
+				if (refused(forward)) {
+					throw new ForwardingFailedException("Refused", new RecordTooLargeException(
+							"The request included a message larger than the max message size the server will accept."));
+				}
+			}
+
+		};
+		DueRecordForwarder listener = new DueRecordForwarder(forwarder,
+				new HandOffRoutes(new TopicNaming("dlq.<group>", "retry.<group>", "<namespace>.delay.<level>", "app"),
+						TopicChecks.NONE, "app.delay.parked"),
+				this.partitionBackOff);
+		listener.setContainer(this.container);
+		return listener;
+	}
+
+	private static boolean refused(RecordForwarder.Forward forward) {
+		return forward.record().offset() == 10 && forward.topic().startsWith("retry.");
+	}
+
+	private static ConsumerRecord<byte[], byte[]> tierRecord(long offset, long dueTime) {
+		RecordHeaders headers = new RecordHeaders();
+		headers.add(ReliableHeaders.DUE_TIME, Long.toString(dueTime).getBytes(StandardCharsets.UTF_8));
+		headers.add(ReliableHeaders.GROUP, "orders".getBytes(StandardCharsets.UTF_8));
+		return new ConsumerRecord<>(TIER.topic(), TIER.partition(), offset, 0L, TimestampType.CREATE_TIME, 0, 0,
+				new byte[0], new byte[0], headers, Optional.empty());
+	}
+
+}
