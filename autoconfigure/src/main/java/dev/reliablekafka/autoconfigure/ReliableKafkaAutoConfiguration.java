@@ -99,22 +99,7 @@ public final class ReliableKafkaAutoConfiguration {
 	@ConditionalOnMissingBean
 	RecordForwarder reliableRecordForwarder(ObjectProvider<ProducerFactory<?, ?>> producerFactory,
 			KafkaProperties kafkaProperties, ReliableKafkaProperties properties) {
-		Map<String, Object> config = new HashMap<>(producerFactory.getObject().getConfigurationProperties());
-		// A forward counts only once every in-sync replica has the record.
-		config.put(ProducerConfig.ACKS_CONFIG, "all");
-		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-		config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-		config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, properties.getForwardTimeout().toMillis());
-		// Every forward is awaited before the next one, so lingering for a fuller batch only adds latency.
-		config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(config,
-				new ByteArraySerializer(), new ByteArraySerializer());
-		String transactionIdPrefix = kafkaProperties.getProducer().getTransactionIdPrefix();
-		if (transactionIdPrefix != null) {
-			// Distinct from the application's producers, which would otherwise fence ours.
-			factory.setTransactionIdPrefix(transactionIdPrefix + "reliable-");
-		}
-		return new RecordForwarder(factory, properties.getForwardTimeout());
+		return forwarder(producerFactory, kafkaProperties, properties, "reliable-", Long.MAX_VALUE);
 	}
 
 	@Bean
@@ -129,29 +114,14 @@ public final class ReliableKafkaAutoConfiguration {
 			ObjectProvider<ConcurrentKafkaListenerContainerFactoryConfigurer> configurer,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<ListenerPolicies> policies,
 			ObjectProvider<RecordForwarder> forwarder, ObjectProvider<PartitionBackOff> partitionBackOff,
-			ObjectProvider<ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>> customizer,
-			ObjectProvider<TopicNaming> naming) {
+			ObjectProvider<ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>> customizer) {
 		// Collaborators are looked up on first use: see ReliableListenerContainerFactory.
 		return new ReliableListenerContainerFactory(() -> new ReliableContainerFactoryBuilder(configurer.getObject(),
 				consumerFactory.getObject(), policies.getObject(),
 				(ListenerPolicy policy) -> new FailureRouter(policy, forwarder.getObject(), partitionBackOff.getObject()))
 			.customizer(customizer.getIfUnique())
 			.transactional(forwarder.getObject().isTransactional())
-			.build(), policies::getObject, (ListenerPolicy policy) -> groupRetryTopic(naming.getObject(), policy));
-	}
-
-	// BLOCKING groups too: they consume it where it exists, as it may hold records parked in RETRY_TOPIC mode.
-	private static @Nullable String groupRetryTopic(TopicNaming naming, ListenerPolicy policy) {
-		RetryTopicPolicy retryTopic = policy.retryTopic();
-		if (retryTopic != null) {
-			return retryTopic.retryTopic();
-		}
-		try {
-			return naming.retryTopic(policy.listenerId(), policy.groupId());
-		}
-		catch (ReliableKafkaConfigurationException ex) {
-			return null; // no retry topic can exist for this group under today's template
-		}
+			.build(), policies::getObject);
 	}
 
 	@Bean
@@ -181,19 +151,34 @@ public final class ReliableKafkaAutoConfiguration {
 	 */
 	private static RecordForwarder schedulerForwarder(ObjectProvider<ProducerFactory<?, ?>> producerFactory,
 			KafkaProperties kafkaProperties, ReliableKafkaProperties properties) {
+		return forwarder(producerFactory, kafkaProperties, properties, "reliable-scheduler-",
+				SCHEDULER_MAX_BLOCK_MILLIS);
+	}
+
+	/**
+	 * A forwarder over a byte-array producer with the application's producer settings, where a forward counts only
+	 * once every in-sync replica has the record.
+	 * @param transactionIdSuffix appended to the application's transaction id prefix, so that the application's
+	 * producers and ours never fence each other
+	 * @param maxBlockCap the longest {@code max.block.ms}
+	 */
+	private static RecordForwarder forwarder(ObjectProvider<ProducerFactory<?, ?>> producerFactory,
+			KafkaProperties kafkaProperties, ReliableKafkaProperties properties, String transactionIdSuffix,
+			long maxBlockCap) {
 		Map<String, Object> config = new HashMap<>(producerFactory.getObject().getConfigurationProperties());
 		config.put(ProducerConfig.ACKS_CONFIG, "all");
 		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
 		config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 		long maxBlock = Long.parseLong(String.valueOf(config.getOrDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG,
 				properties.getForwardTimeout().toMillis())));
-		config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(maxBlock, SCHEDULER_MAX_BLOCK_MILLIS));
+		config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(maxBlock, maxBlockCap));
+		// Forwards are awaited before the records behind them go on, so lingering for a fuller batch only adds latency.
 		config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
 		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(config,
 				new ByteArraySerializer(), new ByteArraySerializer());
 		String transactionIdPrefix = kafkaProperties.getProducer().getTransactionIdPrefix();
 		if (transactionIdPrefix != null) {
-			factory.setTransactionIdPrefix(transactionIdPrefix + "reliable-scheduler-");
+			factory.setTransactionIdPrefix(transactionIdPrefix + transactionIdSuffix);
 		}
 		return new RecordForwarder(factory, properties.getForwardTimeout());
 	}

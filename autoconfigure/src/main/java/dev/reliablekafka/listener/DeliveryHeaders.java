@@ -44,9 +44,12 @@ final class DeliveryHeaders {
 	void apply(ConsumerRecord<?, ?> record, Headers headers) {
 		this.trust.apply(record, headers);
 		if (this.inPlaceRetries != null) {
+			// A record parked in the group's retry topic under RETRY_TOPIC keeps its message id.
+			byte[] messageId = (this.trust.trusts(record) && headers.lastHeader(ReliableHeaders.MESSAGE_ID) != null)
+					? headers.lastHeader(ReliableHeaders.MESSAGE_ID).value() : ownMessageId(record);
 			headers.remove(ReliableHeaders.MESSAGE_ID);
 			headers.remove(ReliableHeaders.RECONSUME_COUNT);
-			headers.add(ReliableHeaders.MESSAGE_ID, ownMessageId(record));
+			headers.add(ReliableHeaders.MESSAGE_ID, messageId);
 			headers.add(ReliableHeaders.RECONSUME_COUNT, Integer.toString(this.inPlaceRetries.failedAttempts(record))
 				.getBytes(StandardCharsets.UTF_8));
 		}

@@ -2,7 +2,6 @@ package dev.reliablekafka.listener;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -36,36 +35,21 @@ public class ReliableListenerContainerFactory
 
 	private final Supplier<ListenerPolicies> policies;
 
-	private final Function<ListenerPolicy, @Nullable String> retryTopics;
-
 	private final OptionalRetryTopics optionalRetryTopics = new OptionalRetryTopics();
-
-	/**
-	 * Create a factory whose RETRY_TOPIC listeners consume their group's retry topic.
-	 * @param delegate builds the configured delegate on first use
-	 * @param policies supplies the policies of the reliable listeners
-	 */
-	public ReliableListenerContainerFactory(Supplier<ConcurrentKafkaListenerContainerFactory<Object, Object>> delegate,
-			Supplier<ListenerPolicies> policies) {
-		this(delegate, policies, policy -> (policy.retryTopic() != null) ? policy.retryTopic().retryTopic() : null);
-	}
 
 	/**
 	 * Create the factory.
 	 * @param delegate builds the configured delegate on first use
 	 * @param policies supplies the policies of the reliable listeners
-	 * @param retryTopics names the retry topic of a listener's group, if it can have one: a RETRY_TOPIC listener
-	 * consumes it besides its source topics, a BLOCKING listener too where it exists
 	 */
 	public ReliableListenerContainerFactory(Supplier<ConcurrentKafkaListenerContainerFactory<Object, Object>> delegate,
-			Supplier<ListenerPolicies> policies, Function<ListenerPolicy, @Nullable String> retryTopics) {
+			Supplier<ListenerPolicies> policies) {
 		this.delegate = SingletonSupplier.of(() -> {
 			ConcurrentKafkaListenerContainerFactory<Object, Object> factory = delegate.get();
 			factory.getConsumerFactory().addPostProcessor(this.optionalRetryTopics);
 			return factory;
 		});
 		this.policies = policies;
-		this.retryTopics = retryTopics;
 	}
 
 	/**
@@ -80,7 +64,7 @@ public class ReliableListenerContainerFactory
 	public ConcurrentMessageListenerContainer<Object, Object> createListenerContainer(KafkaListenerEndpoint endpoint) {
 		String id = endpoint.getId();
 		ListenerPolicy policy = (id != null) ? this.policies.get().find(id) : null;
-		String retryTopic = (policy != null) ? this.retryTopics.apply(policy) : null;
+		String retryTopic = (policy != null) ? policy.groupRetryTopic() : null;
 		boolean parked = false;
 		// As a RocketMQ consumer subscribes to %RETRY%<group>, the listener consumes its group's retry topic; in
 		// BLOCKING mode too where the topic exists, since it may hold records parked under an earlier mode.

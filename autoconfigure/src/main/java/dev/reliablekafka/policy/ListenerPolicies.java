@@ -76,6 +76,20 @@ public class ListenerPolicies implements SmartInitializingSingleton {
 		}
 	}
 
+	/**
+	 * Leave the group's retry topic to one listener: a BLOCKING listener consumes it only when no other reliable
+	 * listener shares its group, since a record there was parked by one particular listener and must not reach
+	 * another's method.
+	 */
+	private static Map<String, ListenerPolicy> withGroupRetryTopicsUnshared(Map<String, ListenerPolicy> resolved) {
+		Map<String, Long> listenersPerGroup = new LinkedHashMap<>();
+		resolved.values().forEach(policy -> listenersPerGroup.merge(policy.groupId(), 1L, Long::sum));
+		Map<String, ListenerPolicy> result = new LinkedHashMap<>();
+		resolved.forEach((id, policy) -> result.put(id, (policy.retryTopic() == null
+				&& listenersPerGroup.get(policy.groupId()) > 1) ? policy.withoutGroupRetryTopic() : policy));
+		return result;
+	}
+
 	private synchronized Map<String, ListenerPolicy> policies() {
 		if (this.policies == null) {
 			List<ListenerDeclaration> all = this.declarations.get();
@@ -83,7 +97,7 @@ public class ListenerPolicies implements SmartInitializingSingleton {
 			Map<String, ListenerPolicy> resolved = new LinkedHashMap<>();
 			all.forEach(declaration -> resolved.put(declaration.id(), this.resolver.resolve(declaration)));
 			checkRetryTopicsNotShared(resolved.values());
-			this.policies = resolved;
+			this.policies = withGroupRetryTopicsUnshared(resolved);
 		}
 		return this.policies;
 	}

@@ -18,10 +18,40 @@ import dev.reliablekafka.annotation.ReliableMode;
  * @param deadLetterTopic the group's dead-letter topic, or {@code null} when dead-lettering is disabled
  * @param retryTopic the retry topic settings, or {@code null} unless the mode is RETRY_TOPIC
  * @param notRetryable exception types (built-in ones included) that are never retried
+ * @param groupRetryTopic the group's retry topic, which this listener consumes and whose {@code reliable-*}
+ * headers it believes: in RETRY_TOPIC mode always; in BLOCKING mode where the topic exists, since it may hold
+ * records forwarded while the listener was RETRY_TOPIC; {@code null} when the listener must not consume it
  */
 public record ListenerPolicy(String listenerId, String groupId, List<String> topics, ReliableMode mode,
 		BlockingPolicy blocking, @Nullable String deadLetterTopic, @Nullable RetryTopicPolicy retryTopic,
-		List<Class<? extends Throwable>> notRetryable) {
+		List<Class<? extends Throwable>> notRetryable, @Nullable String groupRetryTopic) {
+
+	/**
+	 * Create a policy whose group retry topic is the one of its RETRY_TOPIC settings, if any.
+	 * @param listenerId the listener id
+	 * @param groupId the consumer group
+	 * @param topics the source topics
+	 * @param mode the failure mode
+	 * @param blocking the in-place retry settings
+	 * @param deadLetterTopic the group's dead-letter topic, or {@code null} when dead-lettering is disabled
+	 * @param retryTopic the retry topic settings, or {@code null} unless the mode is RETRY_TOPIC
+	 * @param notRetryable exception types (built-in ones included) that are never retried
+	 */
+	public ListenerPolicy(String listenerId, String groupId, List<String> topics, ReliableMode mode,
+			BlockingPolicy blocking, @Nullable String deadLetterTopic, @Nullable RetryTopicPolicy retryTopic,
+			List<Class<? extends Throwable>> notRetryable) {
+		this(listenerId, groupId, topics, mode, blocking, deadLetterTopic, retryTopic, notRetryable,
+				(retryTopic != null) ? retryTopic.retryTopic() : null);
+	}
+
+	/**
+	 * Return this policy without a group retry topic to consume, for a BLOCKING listener that shares its group.
+	 * @return the policy without it
+	 */
+	public ListenerPolicy withoutGroupRetryTopic() {
+		return new ListenerPolicy(this.listenerId, this.groupId, this.topics, this.mode, this.blocking,
+				this.deadLetterTopic, this.retryTopic, this.notRetryable, null);
+	}
 
 	/**
 	 * Return whether records that cannot be processed go to a dead-letter topic.

@@ -106,7 +106,18 @@ public final class ListenerPolicyResolver {
 			retryTopic = retryTopic(sources, group);
 		}
 		return new ListenerPolicy(id, group, topics, mode.value(), blocking, deadLetterTopic, retryTopic,
-				notRetryable(declaration));
+				notRetryable(declaration), (retryTopic != null) ? retryTopic.retryTopic() : groupRetryTopic(id, group));
+	}
+
+	// A BLOCKING group may hold records in its retry topic from a time it was RETRY_TOPIC; none under a template
+	// that cannot name one.
+	private @Nullable String groupRetryTopic(String id, String group) {
+		try {
+			return this.naming.retryTopic(id, group);
+		}
+		catch (ReliableKafkaConfigurationException ex) {
+			return null;
+		}
 	}
 
 	/**

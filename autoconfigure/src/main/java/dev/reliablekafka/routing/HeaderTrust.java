@@ -9,13 +9,13 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
 
 import dev.reliablekafka.policy.ListenerPolicy;
-import dev.reliablekafka.policy.RetryTopicPolicy;
 
 /**
  * Decides which {@link ReliableHeaders} of a consumed record a listener may believe. Only the group's own retry
  * topic holds records that its failure router forwarded, so only there do the message id, reconsume count,
- * original coordinates and first failure time describe the record's history with this group. Anywhere else
- * (a source topic, and every topic of a BLOCKING listener) such headers are foreign: a record replayed from a
+ * original coordinates and first failure time describe the record's history with this group (a BLOCKING listener
+ * reads it too where it holds records parked under RETRY_TOPIC). Anywhere else (a source topic) such headers are
+ * foreign: a record replayed from a
  * dead-letter topic, or copied from another group. Believing them would give the record fewer retries than it
  * is due, or none. A record with foreign headers therefore starts afresh; its earlier message id is kept as
  * {@link ReliableHeaders#ORIGINAL_MESSAGE_ID}.
@@ -29,8 +29,7 @@ public final class HeaderTrust {
 	 * @param policy the listener's policy
 	 */
 	public HeaderTrust(ListenerPolicy policy) {
-		RetryTopicPolicy retry = policy.retryTopic();
-		this.retryTopic = (retry != null) ? retry.retryTopic() : null;
+		this.retryTopic = policy.groupRetryTopic();
 	}
 
 	/**

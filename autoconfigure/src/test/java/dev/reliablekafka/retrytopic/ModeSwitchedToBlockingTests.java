@@ -9,6 +9,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
+import dev.reliablekafka.test.ProcessingLog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,6 +33,13 @@ class ModeSwitchedToBlockingTests {
 				await().atMost(Duration.ofSeconds(60))
 					.untilAsserted(() -> assertThat(RollingDeploy.processed(newInstance))
 						.containsExactlyInAnyOrderElementsOf(RollingDeploy.ORDERS));
+				// The BLOCKING listener believes the group's retry topic: each order keeps the message id of its
+				// first delivery from the source topic.
+				assertThat(newInstance.getBean(ProcessingLog.class).succeeded("orders"))
+					.allSatisfy(entry -> assertThat(entry.topic()).startsWith("retry."))
+					.extracting(ProcessingLog.Entry::messageId)
+					.containsExactlyInAnyOrder(deploy.topic + "-0-0", deploy.topic + "-0-1", deploy.topic + "-0-2",
+							deploy.topic + "-0-3");
 			}
 		}
 	}
