@@ -6,6 +6,7 @@ import java.lang.reflect.Type;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 
@@ -74,6 +75,13 @@ final class ListenerSignatureCheck {
 					"Make it a regular (non-suspend) function and run suspending code inside it with "
 							+ "runBlocking { ... }, so that a failure is thrown from the function.");
 		}
+		if (mayHoldAsync(returnType)) {
+			throw new ReliableKafkaConfigurationException(listenerId, setting, "returns "
+					+ method.getGenericReturnType().getTypeName() + ", which may be a CompletableFuture or a Mono at "
+					+ "run time: Spring Kafka would then acknowledge the record before a failure reaches Reliable Kafka, "
+					+ "which could lose the record",
+					"Declare the return type the method really returns: void, or a concrete type such as String.");
+		}
 		for (int i = 0; i < parameterTypes.length; i++) {
 			checkParameter(listenerId, setting, new MethodParameter(method, i));
 		}
@@ -119,6 +127,23 @@ final class ListenerSignatureCheck {
 			return raw instanceof Class<?> payloadClass && Collection.class.isAssignableFrom(payloadClass);
 		}
 		return false;
+	}
+
+	/**
+	 * Whether a declared return type, such as {@code Object}, a type variable or an interface that futures
+	 * implement, could hold an asynchronous result: Spring Kafka goes by the returned value, not the declaration.
+	 */
+	private static boolean mayHoldAsync(Class<?> returnType) {
+		if (returnType == void.class || returnType.isPrimitive()) {
+			return false;
+		}
+		if (returnType.isAssignableFrom(CompletableFuture.class)) {
+			return true;
+		}
+		ClassLoader loader = ClassUtils.getDefaultClassLoader();
+		return ASYNC_TYPE_NAMES.stream()
+			.filter(name -> ClassUtils.isPresent(name, loader))
+			.anyMatch(name -> returnType.isAssignableFrom(ClassUtils.resolveClassName(name, loader)));
 	}
 
 	private static boolean isAsync(Class<?> returnType) {

@@ -68,6 +68,18 @@ class UnsupportedListenerSignatureTests {
 	}
 
 	@Test
+	void objectReturnType() {
+		assertRejected(ObjectListener.class, "method ObjectListener.onOrder returns java.lang.Object, which may be a "
+				+ "CompletableFuture or a Mono at run time", "Declare the return type the method really returns");
+	}
+
+	@Test
+	void typeVariableReturnType() {
+		assertRejected(GenericListener.class, "method GenericListener.onOrder returns T, which may be a "
+				+ "CompletableFuture", "Declare the return type the method really returns");
+	}
+
+	@Test
 	void consumerRecords() {
 		assertRejected(ConsumerRecordsListener.class,
 				"method ConsumerRecordsListener.onOrders takes a ConsumerRecords parameter", "Take one record");
@@ -222,6 +234,26 @@ class UnsupportedListenerSignatureTests {
 		@ReliableListener(id = "orders", topics = "OrderTopic", groupId = "order-service")
 		Future<?> onOrder(String order) {
 			return CompletableFuture.completedFuture(null);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ObjectListener {
+
+		@ReliableListener(id = "orders", topics = "OrderTopic", groupId = "order-service")
+		Object onOrder(String order) {
+			return CompletableFuture.completedFuture(null);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class GenericListener {
+
+		@ReliableListener(id = "orders", topics = "OrderTopic", groupId = "order-service")
+		<T> T onOrder(String order) {
+			return null;
 		}
 
 	}
