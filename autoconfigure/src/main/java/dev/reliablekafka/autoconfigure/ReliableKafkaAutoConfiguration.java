@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.IntSupplier;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -31,11 +32,13 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.annotation.EnableKafka;
 import org.springframework.kafka.config.ContainerCustomizer;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
@@ -52,6 +55,7 @@ import dev.reliablekafka.retrytopic.DelayTierScheduler;
 import dev.reliablekafka.retrytopic.DelayTiers;
 import dev.reliablekafka.routing.FailureRouter;
 import dev.reliablekafka.routing.RecordForwarder;
+import dev.reliablekafka.routing.TransactionalIdFencing;
 import dev.reliablekafka.topics.TopicNaming;
 import dev.reliablekafka.topics.TopicProvisioner;
 import dev.reliablekafka.topics.TopicRequirement;
@@ -97,9 +101,18 @@ public final class ReliableKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	TransactionalIdFencing reliableTransactionalIdFencing() {
+		return new TransactionalIdFencing();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	RecordForwarder reliableRecordForwarder(ObjectProvider<ProducerFactory<?, ?>> producerFactory,
-			KafkaProperties kafkaProperties, ReliableKafkaProperties properties) {
-		return forwarder(producerFactory, kafkaProperties, properties, "reliable-", Long.MAX_VALUE);
+			KafkaProperties kafkaProperties, ReliableKafkaProperties properties, TransactionalIdFencing fencing,
+			ObjectProvider<KafkaListenerEndpointRegistry> registry, ObjectProvider<ListenerPolicies> policies) {
+		// One producer at a time per consumer thread of the reliable containers.
+		return forwarder(producerFactory, kafkaProperties, properties, "reliable-", Long.MAX_VALUE, fencing,
+				() -> consumerThreads(registry.getIfAvailable(), policies.getObject()));
 	}
 
 	@Bean
@@ -129,14 +142,16 @@ public final class ReliableKafkaAutoConfiguration {
 	DelayTierScheduler reliableDelayTierScheduler(ListenerPolicies policies,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<ProducerFactory<?, ?>> producerFactory,
 			TopicNaming naming, PartitionBackOff partitionBackOff, ReliableKafkaProperties properties,
-			KafkaProperties kafkaProperties, ObjectProvider<KafkaAdmin> kafkaAdmin, Environment environment) {
+			KafkaProperties kafkaProperties, ObjectProvider<KafkaAdmin> kafkaAdmin, Environment environment,
+			TransactionalIdFencing fencing) {
 		DelayTierScheduler scheduler = new DelayTierScheduler(
 				() -> policies.all().isEmpty() ? null
 						: DelayTiers.of(properties.getTopics().getDelay(), namespace(properties, environment)),
 				() -> delayTiers(policies),
 				consumerFactory.getObject().getConfigurationProperties(),
 				() -> schedulerGroup(properties, namespace(properties, environment)),
-				schedulerForwarder(producerFactory, kafkaProperties, properties), naming, partitionBackOff);
+				schedulerForwarder(producerFactory, kafkaProperties, properties, fencing, policies), naming,
+				partitionBackOff);
 		Duration authRetry = kafkaProperties.getListener().getAuthExceptionRetryInterval();
 		if (authRetry != null) {
 			scheduler.setAuthExceptionRetryInterval(authRetry);
@@ -150,9 +165,11 @@ public final class ReliableKafkaAutoConfiguration {
 	 * since its single thread serves every tier partition.
 	 */
 	private static RecordForwarder schedulerForwarder(ObjectProvider<ProducerFactory<?, ?>> producerFactory,
-			KafkaProperties kafkaProperties, ReliableKafkaProperties properties) {
+			KafkaProperties kafkaProperties, ReliableKafkaProperties properties, TransactionalIdFencing fencing,
+			ListenerPolicies policies) {
+		// Its single consumer thread runs whenever a reliable listener exists.
 		return forwarder(producerFactory, kafkaProperties, properties, "reliable-scheduler-",
-				SCHEDULER_MAX_BLOCK_MILLIS);
+				SCHEDULER_MAX_BLOCK_MILLIS, fencing, () -> policies.all().isEmpty() ? 0 : 1);
 	}
 
 	/**
@@ -161,10 +178,12 @@ public final class ReliableKafkaAutoConfiguration {
 	 * @param transactionIdSuffix appended to the application's transaction id prefix, so that the application's
 	 * producers and ours never fence each other
 	 * @param maxBlockCap the longest {@code max.block.ms}
+	 * @param fencing fences at start-up the transactional ids of the producers used at once
+	 * @param producers how many producers are used at once
 	 */
 	private static RecordForwarder forwarder(ObjectProvider<ProducerFactory<?, ?>> producerFactory,
 			KafkaProperties kafkaProperties, ReliableKafkaProperties properties, String transactionIdSuffix,
-			long maxBlockCap) {
+			long maxBlockCap, TransactionalIdFencing fencing, IntSupplier producers) {
 		Map<String, Object> config = new HashMap<>(producerFactory.getObject().getConfigurationProperties());
 		config.put(ProducerConfig.ACKS_CONFIG, "all");
 		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -179,8 +198,24 @@ public final class ReliableKafkaAutoConfiguration {
 		String transactionIdPrefix = kafkaProperties.getProducer().getTransactionIdPrefix();
 		if (transactionIdPrefix != null) {
 			factory.setTransactionIdPrefix(transactionIdPrefix + transactionIdSuffix);
+			fencing.manage(factory, producers);
 		}
 		return new RecordForwarder(factory, properties.getForwardTimeout());
+	}
+
+	private static int consumerThreads(@Nullable KafkaListenerEndpointRegistry registry, ListenerPolicies policies) {
+		int threads = 0;
+		for (ListenerPolicy policy : policies.all()) {
+			MessageListenerContainer container = (registry != null)
+					? registry.getListenerContainer(policy.listenerId()) : null;
+			if (container instanceof ConcurrentMessageListenerContainer<?, ?> concurrent) {
+				threads += concurrent.getConcurrency();
+			}
+			else if (container != null) {
+				threads++;
+			}
+		}
+		return threads;
 	}
 
 	private static @Nullable String namespace(ReliableKafkaProperties properties, Environment environment) {
