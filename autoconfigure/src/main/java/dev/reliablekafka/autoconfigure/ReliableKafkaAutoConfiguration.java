@@ -50,6 +50,7 @@ import dev.reliablekafka.policy.ListenerPolicyResolver;
 import dev.reliablekafka.policy.RetryTopicPolicy;
 import dev.reliablekafka.retrytopic.DelayTierScheduler;
 import dev.reliablekafka.retrytopic.DelayTiers;
+import dev.reliablekafka.routing.CommitGate;
 import dev.reliablekafka.routing.FailureRouter;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.topics.TopicNaming;
@@ -121,6 +122,7 @@ public final class ReliableKafkaAutoConfiguration {
 				(ListenerPolicy policy) -> new FailureRouter(policy, forwarder.getObject(), partitionBackOff.getObject()))
 			.customizer(customizer.getIfUnique())
 			.transactional(forwarder.getObject().isTransactional())
+			.commitGate(new CommitGate(forwarder.getObject().timeout()))
 			.build(), policies::getObject);
 	}
 

@@ -71,6 +71,25 @@ public class RecordForwarder implements DisposableBean {
 	}
 
 	/**
+	 * Forward a record without waiting for the broker's acknowledgement, without transactions.
+	 * @param record the consumed record, whose key and value are the raw bytes
+	 * @param topic where to send it
+	 * @param headers the headers to send with it
+	 * @return completes when the broker acknowledged the record, or exceptionally when it did not
+	 */
+	public CompletableFuture<?> send(ConsumerRecord<?, ?> record, String topic, Headers headers) {
+		return this.template.send(producerRecord(new Forward(record, topic, headers)));
+	}
+
+	/**
+	 * Return how long a forward may take before it counts as failed.
+	 * @return the forward timeout
+	 */
+	public Duration timeout() {
+		return this.timeout;
+	}
+
+	/**
 	 * Forward a record and commit its offset for a consumer group, in one transaction when transactions are on;
 	 * otherwise only forward it, leaving the commit to the caller.
 	 * @param record the consumed record, whose key and value are the raw bytes
