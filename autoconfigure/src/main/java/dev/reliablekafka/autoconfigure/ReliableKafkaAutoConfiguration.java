@@ -71,6 +71,13 @@ public final class ReliableKafkaAutoConfiguration {
 
 	private static final long SCHEDULER_MAX_BLOCK_MILLIS = 5000;
 
+	/**
+	 * The longest a listener's forward may block its consumer thread in {@code send()}, waiting for the metadata of
+	 * a missing topic or for buffer space: forwards are not awaited one by one, so the forward timeout bounds the
+	 * acknowledgement, and only this bounds how long one unavailable topic holds up the consumer's other partitions.
+	 */
+	private static final long LISTENER_MAX_BLOCK_MILLIS = 5000;
+
 	@Bean
 	@ConditionalOnMissingBean
 	static ReliableListenerScanner reliableListenerScanner() {
@@ -100,7 +107,7 @@ public final class ReliableKafkaAutoConfiguration {
 	@ConditionalOnMissingBean
 	RecordForwarder reliableRecordForwarder(ObjectProvider<ProducerFactory<?, ?>> producerFactory,
 			KafkaProperties kafkaProperties, ReliableKafkaProperties properties) {
-		return forwarder(producerFactory, kafkaProperties, properties, "reliable-", Long.MAX_VALUE);
+		return forwarder(producerFactory, kafkaProperties, properties, "reliable-", LISTENER_MAX_BLOCK_MILLIS);
 	}
 
 	@Bean
