@@ -82,7 +82,7 @@ public class FailureRouter implements CommonErrorHandler {
 		this.retries = new InPlaceRetries(policy.blocking().toBackOff(), policy.retryTopic() == null);
 		this.partitionBackOff = partitionBackOff;
 		this.headerTrust = new HeaderTrust(policy);
-		this.commits = new HandOverCommits(forwarder, policy.listenerId());
+		this.commits = new HandOverCommits(policy.listenerId());
 	}
 
 	/**
@@ -250,11 +250,14 @@ public class FailureRouter implements CommonErrorHandler {
 	 */
 	private boolean forward(ConsumerRecord<?, ?> record, String topic, Headers headers, Consumer<?, ?> consumer,
 			boolean pipelined, Runnable handedOver) {
-		ForwardGate gate = (pipelined && !this.forwarder.isTransactional()) ? ForwardGate.of(consumer) : null;
+		ForwardGate gate = pipelined ? ForwardGate.of(consumer) : null;
 		if (gate != null) {
+			RecordForwarder forwarder = this.forwarder;
+			PipelinedForward.Sender sender = forwarder.isTransactional()
+					? (consumed, to, with) -> gate.sendInTransaction(forwarder, consumed, to, with) : forwarder::send;
 			try {
 				gate.register(new TopicPartition(record.topic(), record.partition()),
-						new PipelinedForward(record, topic, headers, this.forwarder, outcomes(handedOver)));
+						new PipelinedForward(record, topic, headers, forwarder, sender, outcomes(handedOver)));
 				return true;
 			}
 			catch (RuntimeException ex) {

@@ -12,14 +12,20 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
@@ -63,6 +69,9 @@ final class ForwardGate implements InvocationHandler {
 	private final Map<TopicPartition, Held> held = new LinkedHashMap<>();
 
 	private boolean revoking;
+
+	// With transactions on: the transaction the forwards since the last commit were sent in.
+	private @Nullable OpenTransaction transaction;
 
 	private ForwardGate(Consumer<?, ?> delegate, Duration forwardTimeout, Duration commitWait) {
 		this.delegate = delegate;
@@ -110,6 +119,22 @@ final class ForwardGate implements InvocationHandler {
 		forwards.addLast(forward);
 	}
 
+	/**
+	 * Send a forward in this consumer's transaction, beginning one if none is open: the forwards between two
+	 * commits share one transaction, which the next commit commits with the offsets.
+	 * @return completes when the broker acknowledged the record
+	 * @throws RuntimeException if no transaction could begin, or the send failed at once
+	 */
+	CompletableFuture<?> sendInTransaction(RecordForwarder forwarder, ConsumerRecord<?, ?> record, String topic,
+			Headers headers) {
+		if (this.transaction == null) {
+			this.transaction = new OpenTransaction(forwarder, forwarder.transactions().begin());
+		}
+		OpenTransaction open = this.transaction;
+		open.firstForwarded().putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+		return forwarder.send(open.producer(), record, topic, headers);
+	}
+
 	@Override
 	@SuppressWarnings("unchecked")
 	public @Nullable Object invoke(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
@@ -144,6 +169,7 @@ final class ForwardGate implements InvocationHandler {
 			}
 			case "close" -> {
 				commitHeld(new ArrayList<>(this.held.keySet()));
+				abandonTransaction(List.of(), false);
 				return call(method, arguments);
 			}
 			case "equals" -> {
@@ -200,6 +226,9 @@ final class ForwardGate implements InvocationHandler {
 	 * Return the offsets that may be committed of those requested, after waiting for the forwards they cover.
 	 */
 	private Map<TopicPartition, OffsetAndMetadata> gate(Map<TopicPartition, OffsetAndMetadata> requested) {
+		if (this.transaction != null) {
+			return commitTransaction(requested);
+		}
 		long deadline = System.nanoTime() + (this.revoking ? this.forwardTimeout : this.commitWait).toNanos();
 		Map<TopicPartition, OffsetAndMetadata> allowed = new LinkedHashMap<>();
 		requested.forEach((partition, offset) -> {
@@ -239,6 +268,98 @@ final class ForwardGate implements InvocationHandler {
 			}
 		}
 		return committable;
+	}
+
+	/**
+	 * Commit the offsets in the open transaction, with every forward sent in it, once all of them were
+	 * acknowledged (waiting up to the forward timeout: a transaction commits all or nothing). If one failed or the
+	 * transaction did not commit, every partition with forwards in it is rewound to its first one.
+	 * @return the offsets still to commit: none when the transaction committed them; else those up to the
+	 * rewound records
+	 */
+	private Map<TopicPartition, OffsetAndMetadata> commitTransaction(Map<TopicPartition, OffsetAndMetadata> requested) {
+		OpenTransaction open = Objects.requireNonNull(this.transaction);
+		Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+		requested.forEach((partition, offset) -> {
+			Long rewoundTo = this.rewound.get(partition);
+			offsets.put(partition, (rewoundTo == null || rewoundTo >= offset.offset()) ? offset
+					: new OffsetAndMetadata(rewoundTo, offset.metadata()));
+		});
+		if (offsets.isEmpty()) {
+			return offsets;
+		}
+		this.transaction = null;
+		RuntimeException failure = awaitAll(open);
+		if (failure == null) {
+			try {
+				int forwards = open.firstForwarded().keySet().stream()
+					.mapToInt(partition -> this.inFlight.getOrDefault(partition, new ArrayDeque<>()).size())
+					.sum();
+				open.forwarder().transactions().commit(open.producer(), forwards, offsets,
+						this.delegate.groupMetadata());
+				open.firstForwarded().keySet().forEach(this.inFlight::remove);
+				return Map.of();
+			}
+			catch (RuntimeException ex) {
+				failure = ex;
+			}
+		}
+		else {
+			open.forwarder().transactions().abort(open.producer(), failure);
+		}
+		RuntimeException cause = failure;
+		logger.warn(() -> "A transaction of forwards for " + open.firstForwarded().keySet() + " did not commit ("
+				+ cause + "); their records are delivered again");
+		rollBack(open, cause, List.of());
+		Map<TopicPartition, OffsetAndMetadata> plain = new LinkedHashMap<>();
+		offsets.forEach((partition, offset) -> {
+			Long first = open.firstForwarded().get(partition);
+			plain.put(partition, (first == null || first >= offset.offset()) ? offset
+					: new OffsetAndMetadata(first, offset.metadata()));
+		});
+		return plain;
+	}
+
+	private @Nullable RuntimeException awaitAll(OpenTransaction open) {
+		for (TopicPartition partition : open.firstForwarded().keySet()) {
+			for (InFlightForward forward : this.inFlight.getOrDefault(partition, new ArrayDeque<>())) {
+				if (forward.await(System.nanoTime() + this.forwardTimeout.toNanos()) != InFlightForward.Outcome.ACKNOWLEDGED) {
+					return new ForwardingFailedException("The forward of " + partition + "@" + forward.offset()
+							+ " failed", new IllegalStateException("not acknowledged"));
+				}
+			}
+		}
+		return null;
+	}
+
+	// The forwards of a transaction that did not commit were undone: their records have to be delivered again.
+	private void rollBack(OpenTransaction open, RuntimeException cause, Collection<TopicPartition> givenUp) {
+		open.firstForwarded().forEach((partition, first) -> {
+			this.inFlight.getOrDefault(partition, new ArrayDeque<>()).forEach(forward -> forward.rolledBack(cause));
+			if (givenUp.contains(partition)) {
+				this.inFlight.remove(partition);
+			}
+			else {
+				rewind(partition, first);
+			}
+		});
+	}
+
+	/**
+	 * Give up the open transaction, if any, when partitions are given up or the consumer closes before a commit.
+	 */
+	private void abandonTransaction(Collection<TopicPartition> givenUp, boolean rewind) {
+		OpenTransaction open = this.transaction;
+		if (open == null) {
+			return;
+		}
+		this.transaction = null;
+		RuntimeException cause = new ForwardingFailedException("Partitions given up before the commit",
+				new IllegalStateException("rebalanced or closed"));
+		open.forwarder().transactions().abort(open.producer(), cause);
+		if (rewind) {
+			rollBack(open, cause, givenUp);
+		}
 	}
 
 	private void rewind(TopicPartition partition, long offset) {
@@ -370,6 +491,21 @@ final class ForwardGate implements InvocationHandler {
 	}
 
 	/**
+	 * The transaction of the forwards since the last commit.
+	 * @param forwarder the forwarder whose producer it is
+	 * @param producer the producer, in the transaction
+	 * @param firstForwarded the offset of the first forwarded record of each partition
+	 */
+	private record OpenTransaction(RecordForwarder forwarder, Producer<byte[], byte[]> producer,
+			Map<TopicPartition, Long> firstForwarded) {
+
+		OpenTransaction(RecordForwarder forwarder, Producer<byte[], byte[]> producer) {
+			this(forwarder, producer, new LinkedHashMap<>());
+		}
+
+	}
+
+	/**
 	 * A commit held back by a forward in flight.
 	 * @param requested what was requested
 	 * @param committed how much of it was committed
@@ -395,6 +531,7 @@ final class ForwardGate implements InvocationHandler {
 			try {
 				this.delegate.onPartitionsRevoked(partitions);
 				commitHeld(partitions);
+				abandonTransaction(partitions, true);
 			}
 			finally {
 				ForwardGate.this.revoking = false;
@@ -412,6 +549,7 @@ final class ForwardGate implements InvocationHandler {
 		public void onPartitionsLost(Collection<TopicPartition> partitions) {
 			try {
 				this.delegate.onPartitionsLost(partitions);
+				abandonTransaction(partitions, true);
 			}
 			finally {
 				forget(partitions);

@@ -20,6 +20,12 @@ interface InFlightForward {
 	Outcome await(long deadlineNanos);
 
 	/**
+	 * Report that the forward was undone after all, with the transaction it was sent in.
+	 * @param cause why the transaction did not commit
+	 */
+	void rolledBack(Throwable cause);
+
+	/**
 	 * What became of a forward.
 	 */
 	enum Outcome {

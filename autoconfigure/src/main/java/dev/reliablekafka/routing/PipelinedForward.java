@@ -26,6 +26,8 @@ final class PipelinedForward implements InFlightForward {
 
 	private final RecordForwarder forwarder;
 
+	private final Sender sender;
+
 	private final Outcomes outcomes;
 
 	private CompletableFuture<?> sent;
@@ -41,14 +43,15 @@ final class PipelinedForward implements InFlightForward {
 	 * @throws RuntimeException if the send failed at once
 	 */
 	PipelinedForward(ConsumerRecord<?, ?> record, String topic, Headers headers, RecordForwarder forwarder,
-			Outcomes outcomes) {
+			Sender sender, Outcomes outcomes) {
 		this.record = record;
 		this.topic = topic;
 		this.headers = headers;
 		this.forwarder = forwarder;
+		this.sender = sender;
 		this.outcomes = outcomes;
 		this.expiry = System.nanoTime() + forwarder.timeout().toNanos();
-		this.sent = forwarder.send(record, topic, headers);
+		this.sent = sender.send(record, topic, headers);
 	}
 
 	@Override
@@ -94,16 +97,40 @@ final class PipelinedForward implements InFlightForward {
 		this.brief = true;
 		try {
 			this.expiry = System.nanoTime() + this.forwarder.timeout().toNanos();
-			this.sent = this.forwarder.send(this.record, this.topic, FailureHeaders.brief(this.headers));
+			this.sent = this.sender.send(this.record, this.topic, FailureHeaders.brief(this.headers));
 		}
 		catch (RuntimeException ex) {
 			failed(ex);
 		}
 	}
 
+	@Override
+	public void rolledBack(Throwable cause) {
+		if (this.resolved != Outcome.FAILED) {
+			failed(cause);
+		}
+	}
+
 	private void failed(Throwable cause) {
 		this.resolved = Outcome.FAILED;
 		this.outcomes.failed(this.record, this.topic, this.brief, cause);
+	}
+
+	/**
+	 * Sends a record without waiting.
+	 */
+	@FunctionalInterface
+	interface Sender {
+
+		/**
+		 * Send a record.
+		 * @param record the consumed record
+		 * @param topic where to send it
+		 * @param headers the headers to send with it
+		 * @return completes when the broker acknowledged the record
+		 */
+		CompletableFuture<?> send(ConsumerRecord<?, ?> record, String topic, Headers headers);
+
 	}
 
 	/**

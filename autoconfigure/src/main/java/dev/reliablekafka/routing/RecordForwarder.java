@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
@@ -79,6 +80,36 @@ public class RecordForwarder implements DisposableBean {
 	 */
 	public CompletableFuture<?> send(ConsumerRecord<?, ?> record, String topic, Headers headers) {
 		return this.template.send(producerRecord(new Forward(record, topic, headers)));
+	}
+
+	/**
+	 * Forward a record in the open transaction of a producer, without waiting for the broker's acknowledgement.
+	 * @param producer a transactional producer in a transaction
+	 * @param record the consumed record, whose key and value are the raw bytes
+	 * @param topic where to send it
+	 * @param headers the headers to send with it
+	 * @return completes when the broker acknowledged the record, or exceptionally when it did not
+	 */
+	CompletableFuture<?> send(Producer<byte[], byte[]> producer, ConsumerRecord<?, ?> record, String topic,
+			Headers headers) {
+		CompletableFuture<Object> sent = new CompletableFuture<>();
+		producer.send(producerRecord(new Forward(record, topic, headers)), (metadata, exception) -> {
+			if (exception != null) {
+				sent.completeExceptionally(exception);
+			}
+			else {
+				sent.complete(metadata);
+			}
+		});
+		return sent;
+	}
+
+	/**
+	 * Return the transactions of this forwarder's producers.
+	 * @return the transactions
+	 */
+	TransactionalHandOff transactions() {
+		return this.transactions;
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -53,6 +54,8 @@ final class GatedContainer implements AutoCloseable {
 
 	final MockProducer<byte[], byte[]> producer = new KeptOpenProducer();
 
+	private final boolean transactional;
+
 	final List<String> delivered = new ArrayList<>();
 
 	/** Commits and seeks as they reached the consumer: {@code commit {orders-0=3}}, {@code seek orders-0 0}. */
@@ -67,6 +70,21 @@ final class GatedContainer implements AutoCloseable {
 	private final PartitionBackOff partitionBackOff = new PartitionBackOff();
 
 	private KafkaMessageListenerContainer<byte[], byte[]> container;
+
+	GatedContainer() {
+		this(false);
+	}
+
+	/**
+	 * Create the fixture.
+	 * @param transactional whether forwards are transactional
+	 */
+	GatedContainer(boolean transactional) {
+		this.transactional = transactional;
+		if (transactional) {
+			this.producer.initTransactions();
+		}
+	}
 
 	/**
 	 * Add records to the log of a partition, with the given values from offset 0 on.
@@ -108,7 +126,8 @@ final class GatedContainer implements AutoCloseable {
 		ConsumerFactory<byte[], byte[]> consumerFactory = mock(ConsumerFactory.class);
 		given(consumerFactory.createConsumer(any(), any(), any(), any())).willReturn(consumer);
 		this.container = new KafkaMessageListenerContainer<>(consumerFactory, properties);
-		RecordForwarder forwarder = new RecordForwarder(new SingleProducerFactory(this.producer), forwardTimeout);
+		RecordForwarder forwarder = new RecordForwarder(
+				new SingleProducerFactory(this.producer, this.transactional), forwardTimeout);
 		this.container.setCommonErrorHandler(new FailureRouter(policy(), forwarder, this.partitionBackOff));
 		this.container.start();
 	}
@@ -173,6 +192,7 @@ final class GatedContainer implements AutoCloseable {
 			committed(invocation.getArgument(0));
 			return null;
 		}).given(consumer).commitAsync(any(Map.class), any());
+		given(consumer.groupMetadata()).willReturn(new ConsumerGroupMetadata("order-service"));
 		return consumer;
 	}
 
@@ -223,7 +243,8 @@ final class GatedContainer implements AutoCloseable {
 	/**
 	 * Hands out one producer.
 	 */
-	private record SingleProducerFactory(Producer<byte[], byte[]> producer) implements ProducerFactory<byte[], byte[]> {
+	private record SingleProducerFactory(Producer<byte[], byte[]> producer,
+			boolean transactionCapable) implements ProducerFactory<byte[], byte[]> {
 
 		@Override
 		public Producer<byte[], byte[]> createProducer() {
