@@ -242,23 +242,31 @@ public class FailureRouter implements CommonErrorHandler {
 	}
 
 	/**
-	 * Forward a record. Pipelined, the record is sent without waiting and its consumer's commit gate holds its
-	 * offset back until the broker acknowledged it; otherwise the broker's acknowledgement is awaited here, and with
-	 * transactions on, the forward and the commit of the record's offset are one transaction.
+	 * Forward a record through its consumer's commit gate, which holds the record's offset back until the broker
+	 * acknowledged the forward and, with transactions on, commits the forward with the offsets of the poll.
+	 * Pipelined, the record is sent without waiting; otherwise (a record retried in place, whose back-off depends on
+	 * the outcome) the acknowledgement is awaited here. A consumer without a gate (one not created by the reliable
+	 * consumer factory) cannot hold an offset back: its forwards are awaited one by one, each with its own
+	 * transaction when transactions are on.
 	 * @param handedOver what to do once the broker acknowledged the forward
 	 * @return whether the record was forwarded or, pipelined, sent on its way
 	 */
 	private boolean forward(ConsumerRecord<?, ?> record, String topic, Headers headers, Consumer<?, ?> consumer,
 			boolean pipelined, Runnable handedOver) {
-		ForwardGate gate = pipelined ? ForwardGate.of(consumer) : null;
+		ForwardGate gate = ForwardGate.of(consumer);
 		if (gate != null) {
 			RecordForwarder forwarder = this.forwarder;
 			PipelinedForward.Sender sender = forwarder.isTransactional()
 					? (consumed, to, with) -> gate.sendInTransaction(forwarder, consumed, to, with) : forwarder::send;
 			try {
-				gate.register(new TopicPartition(record.topic(), record.partition()),
-						new PipelinedForward(record, topic, headers, forwarder, sender, outcomes(handedOver)));
-				return true;
+				TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+				PipelinedForward forward = new PipelinedForward(record, topic, headers, forwarder, sender,
+						outcomes(handedOver));
+				if (pipelined) {
+					gate.register(partition, forward);
+					return true;
+				}
+				return gate.registerAndAwait(partition, forward);
 			}
 			catch (RuntimeException ex) {
 				forwardFailed(record, topic, ex);

@@ -108,6 +108,23 @@ final class ForwardGate implements InvocationHandler {
 	}
 
 	/**
+	 * Register a forward and wait for its outcome, for a record whose next step depends on it.
+	 * @return whether the broker acknowledged it
+	 */
+	boolean registerAndAwait(TopicPartition partition, InFlightForward forward) {
+		this.forwards.register(partition, forward);
+		if (forward.await(System.nanoTime() + 2 * this.forwardTimeout.toNanos()) == InFlightForward.Outcome.ACKNOWLEDGED) {
+			return true;
+		}
+		if (this.transaction == null) {
+			// The record stays in place and its caller rewinds it: nothing to do at the next commit.
+			this.forwards.remove(partition, forward);
+		}
+		// In a transaction, the failed forward makes the next commit abort it and rewind its partitions.
+		return false;
+	}
+
+	/**
 	 * Send a forward in this consumer's transaction, beginning one if none is open: the forwards between two
 	 * commits share one transaction, which the next commit commits with the offsets.
 	 * @return completes when the broker acknowledged the record

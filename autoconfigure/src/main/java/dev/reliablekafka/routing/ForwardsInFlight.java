@@ -44,6 +44,13 @@ final class ForwardsInFlight {
 		forwards.addLast(forward);
 	}
 
+	void remove(TopicPartition partition, InFlightForward forward) {
+		ArrayDeque<InFlightForward> forwards = this.inFlight.get(partition);
+		if (forwards != null) {
+			forwards.remove(forward);
+		}
+	}
+
 	/**
 	 * Wait for the forwards of a partition below an offset, rewinding the partition to the first that failed.
 	 * @return the offset up to which the partition may be committed: below a rewound record, and below a forward
