@@ -313,12 +313,16 @@ final class ForwardGate implements InvocationHandler {
 	 * give up a transaction still open.
 	 */
 	void givingUp(Collection<TopicPartition> partitions) {
-		commitHeld(partitions);
-		abandonTransaction(partitions, true);
+		if (!partitions.isEmpty()) {
+			commitHeld(partitions);
+			abandonTransaction(partitions, true);
+		}
 	}
 
 	void lost(Collection<TopicPartition> partitions) {
-		abandonTransaction(partitions, true);
+		if (!partitions.isEmpty()) {
+			abandonTransaction(partitions, true);
+		}
 	}
 
 	private Object[] subscription(Object[] args) {

@@ -3,15 +3,19 @@ package dev.reliablekafka.routing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -21,6 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.ProducerFactory;
@@ -71,6 +76,14 @@ final class GatedContainer implements AutoCloseable {
 
 	private KafkaMessageListenerContainer<byte[], byte[]> container;
 
+	private boolean subscribing;
+
+	private volatile boolean revokeAtNextPoll;
+
+	private @Nullable ConsumerRebalanceListener rebalanceListener;
+
+	private final Set<TopicPartition> assigned = new HashSet<>();
+
 	GatedContainer() {
 		this(false);
 	}
@@ -102,15 +115,32 @@ final class GatedContainer implements AutoCloseable {
 	}
 
 	/**
+	 * Subscribe to the topic instead of assigning the partitions: the first poll assigns them all.
+	 */
+	GatedContainer subscribing() {
+		this.subscribing = true;
+		return this;
+	}
+
+	/**
+	 * Revoke every partition at the next poll, recording {@code revoke start} and {@code revoke end} around it.
+	 */
+	void revokeAtNextPoll() {
+		this.revokeAtNextPoll = true;
+	}
+
+	/**
 	 * Start a container with the given ack mode, whose listener fails for the values the predicate accepts.
 	 * @param forwardTimeout the forwarder's timeout
 	 * @param commitWait how long an ordinary commit waits for forwards
 	 */
 	void start(AckMode ackMode, Predicate<String> fails, Duration forwardTimeout, Duration commitWait) {
 		Consumer<byte[], byte[]> consumer = gated(mockConsumer(), forwardTimeout, commitWait);
-		ContainerProperties properties = new ContainerProperties(this.log.keySet().stream()
-			.map(tp -> new TopicPartitionOffset(tp.topic(), tp.partition()))
-			.toArray(TopicPartitionOffset[]::new));
+		ContainerProperties properties = this.subscribing
+				? new ContainerProperties(this.log.keySet().iterator().next().topic())
+				: new ContainerProperties(this.log.keySet().stream()
+					.map(tp -> new TopicPartitionOffset(tp.topic(), tp.partition()))
+					.toArray(TopicPartitionOffset[]::new));
 		properties.setAckMode(ackMode);
 		properties.setGroupId("order-service");
 		properties.setMessageListener((MessageListener<byte[], byte[]>) record -> {
@@ -158,6 +188,28 @@ final class GatedContainer implements AutoCloseable {
 	private Consumer<byte[], byte[]> mockConsumer() {
 		Consumer<byte[], byte[]> consumer = mock(Consumer.class);
 		willAnswer(invocation -> {
+			this.rebalanceListener = invocation.getArgument(1);
+			return null;
+		}).given(consumer).subscribe(any(Collection.class), any(ConsumerRebalanceListener.class));
+		given(consumer.assignment()).willAnswer(invocation -> new HashSet<>(this.assigned));
+		willAnswer(invocation -> {
+			ConsumerRebalanceListener listener = this.rebalanceListener;
+			if (listener != null && this.assigned.isEmpty() && !this.revokeAtNextPoll) {
+				this.assigned.addAll(this.log.keySet());
+				listener.onPartitionsAssigned(this.log.keySet());
+			}
+			if (listener != null && this.revokeAtNextPoll) {
+				this.revokeAtNextPoll = false;
+				record("revoke start");
+				listener.onPartitionsRevoked(new HashSet<>(this.assigned));
+				this.assigned.clear();
+				record("revoke end");
+				this.rebalanceListener = null;
+			}
+			if (this.subscribing && this.assigned.isEmpty()) {
+				Thread.sleep(20);
+				return ConsumerRecords.empty();
+			}
 			Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> fetched = new LinkedHashMap<>();
 			synchronized (this) {
 				this.log.forEach((partition, records) -> {
@@ -194,6 +246,10 @@ final class GatedContainer implements AutoCloseable {
 		}).given(consumer).commitAsync(any(Map.class), any());
 		given(consumer.groupMetadata()).willReturn(new ConsumerGroupMetadata("order-service"));
 		return consumer;
+	}
+
+	private synchronized void record(String call) {
+		this.calls.add(call);
 	}
 
 	private synchronized void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
