@@ -181,7 +181,7 @@ public final class ReliableKafkaAutoConfiguration {
 		long maxBlock = Long.parseLong(String.valueOf(config.getOrDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG,
 				properties.getForwardTimeout().toMillis())));
 		config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(maxBlock, maxBlockCap));
-		// Forwards are awaited before the records behind them go on, so lingering for a fuller batch only adds latency.
+		// Forwards are awaited by the next commit at the latest, so lingering for a fuller batch only adds latency.
 		config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
 		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(config,
 				new ByteArraySerializer(), new ByteArraySerializer());

@@ -25,8 +25,10 @@ import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.support.KafkaUtils;
 
 /**
- * Sends a consumed record to another topic with exactly the key and value bytes its producer wrote, and returns
- * only once the broker has acknowledged it, so that the caller may then commit the record's offset.
+ * Sends a consumed record to another topic with exactly the key and value bytes its producer wrote. The caller
+ * commits the record's offset only once the broker has acknowledged it: the failure router sends without waiting
+ * ({@link #send}) and leaves the waiting to the consumer's {@link CommitGate}; the scheduler and consumers without
+ * a gate wait here.
  */
 public class RecordForwarder implements DisposableBean {
 
