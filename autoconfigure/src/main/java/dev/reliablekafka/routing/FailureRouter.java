@@ -106,7 +106,8 @@ public class FailureRouter implements CommonErrorHandler {
 
 	/**
 	 * Hand a failed RETRY_TOPIC record over while forwarding works: sent without waiting where the consumer has a
-	 * commit gate (and transactions are off), which commits the record only once the broker acknowledged it.
+	 * commit gate, which commits the record only once the broker acknowledged it (with transactions on, in the
+	 * transaction of the forwards since the last commit).
 	 * @return {@code true} when the record was forwarded or sent on its way, so that the container acknowledges
 	 * it and goes on;
 	 * {@code false} when the forward failed: the container then delivers the record again at once, and this
