@@ -92,7 +92,8 @@ final class ForwardGate implements InvocationHandler {
 	 * @return its gate, or {@code null} if it has none
 	 */
 	static @Nullable ForwardGate of(Consumer<?, ?> consumer) {
-		if (Proxy.isProxyClass(consumer.getClass()) && Proxy.getInvocationHandler(consumer) instanceof ForwardGate gate) {
+		if (Proxy.isProxyClass(consumer.getClass())
+				&& Proxy.getInvocationHandler(consumer) instanceof ForwardGate gate) {
 			return gate;
 		}
 		return null;
@@ -113,7 +114,9 @@ final class ForwardGate implements InvocationHandler {
 	 */
 	boolean registerAndAwait(TopicPartition partition, InFlightForward forward) {
 		this.forwards.register(partition, forward);
-		if (forward.await(System.nanoTime() + 2 * this.forwardTimeout.toNanos()) == InFlightForward.Outcome.ACKNOWLEDGED) {
+		// Twice the forward timeout: a forward refused as too large is sent once more.
+		long deadline = System.nanoTime() + 2 * this.forwardTimeout.toNanos();
+		if (forward.await(deadline) == InFlightForward.Outcome.ACKNOWLEDGED) {
 			return true;
 		}
 		if (this.transaction == null) {

@@ -214,7 +214,9 @@ final class GatedContainer implements AutoCloseable {
 			synchronized (this) {
 				this.log.forEach((partition, records) -> {
 					long from = this.positions.get(partition);
-					List<ConsumerRecord<byte[], byte[]>> next = records.stream().filter(r -> r.offset() >= from).toList();
+					List<ConsumerRecord<byte[], byte[]>> next = records.stream()
+						.filter(r -> r.offset() >= from)
+						.toList();
 					if (!next.isEmpty()) {
 						fetched.put(partition, next);
 						this.positions.put(partition, (long) records.size());

@@ -36,7 +36,9 @@ class SlowForwardHoldsOnePartitionTests {
 		this.fixture.start(AckMode.BATCH, "A"::equals, Duration.ofSeconds(60), Duration.ofMillis(100));
 
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.fixture.commits().stream().anyMatch(commit -> commit.get(OTHER) == 2L));
+			.until(() -> this.fixture.commits()
+				.stream()
+				.anyMatch(commit -> Long.valueOf(2).equals(commit.get(OTHER))));
 		assertThat(this.fixture.commits()).allSatisfy(commit -> assertThat(commit.getOrDefault(SLOW, 0L)).isZero());
 
 		this.fixture.producer.completeNext();
