@@ -262,7 +262,7 @@ public class FailureRouter implements CommonErrorHandler {
 			try {
 				TopicPartition partition = new TopicPartition(record.topic(), record.partition());
 				PipelinedForward forward = new PipelinedForward(record, topic, headers, forwarder, sender,
-						outcomes(handedOver));
+						forwarder.isTransactional(), outcomes(handedOver));
 				if (pipelined) {
 					gate.register(partition, forward);
 					return true;

@@ -103,10 +103,15 @@ final class ForwardsInFlight {
 	}
 
 	/**
-	 * Forget the forwards of partitions, which were handed over (or their partitions given up).
+	 * Report the forwards of partitions as handed over with the transaction they were sent in, and forget them.
 	 */
-	void done(Collection<TopicPartition> partitions) {
-		partitions.forEach(this.inFlight::remove);
+	void committed(Collection<TopicPartition> partitions) {
+		partitions.forEach(partition -> {
+			ArrayDeque<InFlightForward> forwards = this.inFlight.remove(partition);
+			if (forwards != null) {
+				forwards.forEach(InFlightForward::committed);
+			}
+		});
 	}
 
 	/**

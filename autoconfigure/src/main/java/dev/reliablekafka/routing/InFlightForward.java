@@ -20,6 +20,11 @@ interface InFlightForward {
 	Outcome await(long deadlineNanos);
 
 	/**
+	 * Report that the transaction the forward was sent in committed.
+	 */
+	void committed();
+
+	/**
 	 * Report that the forward was undone after all, with the transaction it was sent in.
 	 * @param cause why the transaction did not commit
 	 */

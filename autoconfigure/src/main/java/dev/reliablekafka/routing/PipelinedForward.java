@@ -30,6 +30,9 @@ final class PipelinedForward implements InFlightForward {
 
 	private final Outcomes outcomes;
 
+	// Sent in a transaction: handed over only once the transaction committed.
+	private final boolean transactional;
+
 	private CompletableFuture<?> sent;
 
 	private long expiry;
@@ -43,13 +46,14 @@ final class PipelinedForward implements InFlightForward {
 	 * @throws RuntimeException if the send failed at once
 	 */
 	PipelinedForward(ConsumerRecord<?, ?> record, String topic, Headers headers, RecordForwarder forwarder,
-			Sender sender, Outcomes outcomes) {
+			Sender sender, boolean transactional, Outcomes outcomes) {
 		this.record = record;
 		this.topic = topic;
 		this.headers = headers;
 		this.forwarder = forwarder;
 		this.sender = sender;
 		this.outcomes = outcomes;
+		this.transactional = transactional;
 		this.expiry = System.nanoTime() + forwarder.timeout().toNanos();
 		this.sent = sender.send(record, topic, headers);
 	}
@@ -66,7 +70,9 @@ final class PipelinedForward implements InFlightForward {
 			try {
 				this.sent.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
 				this.resolved = Outcome.ACKNOWLEDGED;
-				this.outcomes.acknowledged(this.record, this.topic, this.brief);
+				if (!this.transactional) {
+					this.outcomes.acknowledged(this.record, this.topic, this.brief);
+				}
 			}
 			catch (TimeoutException ex) {
 				if (System.nanoTime() - this.expiry < 0) {
@@ -105,6 +111,13 @@ final class PipelinedForward implements InFlightForward {
 	}
 
 	@Override
+	public void committed() {
+		if (this.transactional && this.resolved == Outcome.ACKNOWLEDGED) {
+			this.outcomes.acknowledged(this.record, this.topic, this.brief);
+		}
+	}
+
+	@Override
 	public void rolledBack(Throwable cause) {
 		if (this.resolved != Outcome.FAILED) {
 			failed(cause);
@@ -139,7 +152,7 @@ final class PipelinedForward implements InFlightForward {
 	interface Outcomes {
 
 		/**
-		 * The broker acknowledged the forward.
+		 * The broker acknowledged the forward (in a transaction: the transaction committed).
 		 * @param record the forwarded record
 		 * @param topic where it went
 		 * @param brief whether it went without the failure's stack trace

@@ -65,7 +65,7 @@ final class PollTransaction {
 			try {
 				this.forwarder.transactions().commit(this.producer, forwards.count(this.firstForwarded.keySet()),
 						offsets, group);
-				forwards.done(this.firstForwarded.keySet());
+				forwards.committed(this.firstForwarded.keySet());
 				return Map.of();
 			}
 			catch (RuntimeException ex) {
