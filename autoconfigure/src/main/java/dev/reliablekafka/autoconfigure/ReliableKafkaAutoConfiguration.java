@@ -53,6 +53,7 @@ import dev.reliablekafka.policy.ListenerPolicyResolver;
 import dev.reliablekafka.policy.RetryTopicPolicy;
 import dev.reliablekafka.retrytopic.DelayTierScheduler;
 import dev.reliablekafka.retrytopic.DelayTiers;
+import dev.reliablekafka.routing.CommitGate;
 import dev.reliablekafka.routing.FailureRouter;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.routing.TransactionalIdFencing;
@@ -73,6 +74,13 @@ import dev.reliablekafka.topics.TopicRequirement;
 public final class ReliableKafkaAutoConfiguration {
 
 	private static final long SCHEDULER_MAX_BLOCK_MILLIS = 5000;
+
+	/**
+	 * The longest a listener's forward may block its consumer thread in {@code send()}, waiting for the metadata of
+	 * a missing topic or for buffer space: forwards are not awaited one by one, so the forward timeout bounds the
+	 * acknowledgement, and only this bounds how long one unavailable topic holds up the consumer's other partitions.
+	 */
+	private static final long LISTENER_MAX_BLOCK_MILLIS = 5000;
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -111,7 +119,7 @@ public final class ReliableKafkaAutoConfiguration {
 			KafkaProperties kafkaProperties, ReliableKafkaProperties properties, TransactionalIdFencing fencing,
 			ObjectProvider<KafkaListenerEndpointRegistry> registry, ObjectProvider<ListenerPolicies> policies) {
 		// One producer at a time per consumer thread of the reliable containers.
-		return forwarder(producerFactory, kafkaProperties, properties, "reliable-", Long.MAX_VALUE, fencing,
+		return forwarder(producerFactory, kafkaProperties, properties, "reliable-", LISTENER_MAX_BLOCK_MILLIS, fencing,
 				() -> consumerThreads(registry.getIfAvailable(), policies.getObject()));
 	}
 
@@ -134,6 +142,7 @@ public final class ReliableKafkaAutoConfiguration {
 				(ListenerPolicy policy) -> new FailureRouter(policy, forwarder.getObject(), partitionBackOff.getObject()))
 			.customizer(customizer.getIfUnique())
 			.transactional(forwarder.getObject().isTransactional())
+			.commitGate(new CommitGate(forwarder.getObject().timeout()))
 			.build(), policies::getObject);
 	}
 
@@ -191,7 +200,7 @@ public final class ReliableKafkaAutoConfiguration {
 		long maxBlock = Long.parseLong(String.valueOf(config.getOrDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG,
 				properties.getForwardTimeout().toMillis())));
 		config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(maxBlock, maxBlockCap));
-		// Forwards are awaited before the records behind them go on, so lingering for a fuller batch only adds latency.
+		// Forwards are awaited by the next commit at the latest, so lingering for a fuller batch only adds latency.
 		config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
 		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(config,
 				new ByteArraySerializer(), new ByteArraySerializer());

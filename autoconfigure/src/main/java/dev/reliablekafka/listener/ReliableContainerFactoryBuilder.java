@@ -40,6 +40,8 @@ import dev.reliablekafka.routing.HeaderTrust;
  * configuration as Kafka would;</li>
  * <li>each container gets the failure router of its listener's policy, instead of a global error handler;</li>
  * <li>auto-commit is off, since it would commit past a failing record;</li>
+ * <li>each consumer has a commit gate in front of it, so that failed records can be forwarded without waiting:
+ * no commit passes a forward the broker has not acknowledged;</li>
  * <li>a RETRY_TOPIC listener reads its group's retry topic from the beginning where the group has no committed
  * offset, whatever {@code auto.offset.reset} says for source topics;</li>
  * <li>containers run without transactions, also when the application has them: with transactions on, the failure
@@ -65,6 +67,8 @@ public class ReliableContainerFactoryBuilder {
 	private @Nullable ConsumerDeserializers deserializers;
 
 	private boolean transactional;
+
+	private @Nullable ConsumerPostProcessor<Object, Object> commitGate;
 
 	/**
 	 * Create the builder.
@@ -106,6 +110,16 @@ public class ReliableContainerFactoryBuilder {
 	}
 
 	/**
+	 * Put a commit gate in front of each reliable consumer, outermost, so that every commit passes it.
+	 * @param commitGate the gate, or {@code null}
+	 * @return this builder
+	 */
+	public ReliableContainerFactoryBuilder commitGate(@Nullable ConsumerPostProcessor<Object, Object> commitGate) {
+		this.commitGate = commitGate;
+		return this;
+	}
+
+	/**
 	 * Build the factory.
 	 * @return the factory of reliable listener containers
 	 */
@@ -121,6 +135,9 @@ public class ReliableContainerFactoryBuilder {
 		DefaultKafkaConsumerFactory<Object, Object> rawConsumerFactory = new RawBytesConsumerFactory(config,
 				this.deserializers);
 		copyHooks(rawConsumerFactory);
+		if (this.commitGate != null) {
+			rawConsumerFactory.addPostProcessor(this.commitGate);
+		}
 
 		ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
 		this.bootConfigurer.configure(factory, rawConsumerFactory);

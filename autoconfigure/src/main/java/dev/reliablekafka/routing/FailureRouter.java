@@ -37,9 +37,11 @@ import dev.reliablekafka.policy.RetryTopicPolicy;
  * group's retry topic when it is due; the records behind it flow on.</li>
  * </ul>
  * The record's offset is committed only once the broker acknowledged the forward (in the same transaction when
- * transactions are on); until then the record, and everything behind it in its partition, stays in place. When
- * a forward fails, the record is retried in place instead: it is never skipped. A forward the broker refuses as
- * too large is tried once more without the failure's stack trace; the key and value are never altered.
+ * transactions are on). While forwarding works, a RETRY_TOPIC listener's failed records are sent without waiting
+ * and the listener moves on: the consumer's {@link CommitGate} holds each record's offset back until its forward is
+ * acknowledged, and rewinds the partition to a record whose forward failed. When a forward fails, the record is
+ * retried in place instead, each forward awaited, until one succeeds: it is never skipped. A forward the broker
+ * refuses as too large is tried once more without the failure's stack trace; the key and value are never altered.
  * <p>
  * A failed commit ({@link CommitFailedException}, which spring-kafka hands over like a listener failure) is not a
  * processing failure: it counts no attempt and forwards nothing; the records are delivered again.
@@ -80,7 +82,7 @@ public class FailureRouter implements CommonErrorHandler {
 		this.retries = new InPlaceRetries(policy.blocking().toBackOff(), policy.retryTopic() == null);
 		this.partitionBackOff = partitionBackOff;
 		this.headerTrust = new HeaderTrust(policy);
-		this.commits = new HandOverCommits(forwarder, policy.listenerId());
+		this.commits = new HandOverCommits(policy.listenerId());
 	}
 
 	/**
@@ -103,8 +105,11 @@ public class FailureRouter implements CommonErrorHandler {
 	}
 
 	/**
-	 * Hand a failed RETRY_TOPIC record over while forwarding works.
-	 * @return {@code true} when the record was forwarded, so that the container commits it and goes on;
+	 * Hand a failed RETRY_TOPIC record over while forwarding works: sent without waiting where the consumer has a
+	 * commit gate, which commits the record only once the broker acknowledged it (with transactions on, in the
+	 * transaction of the forwards since the last commit).
+	 * @return {@code true} when the record was forwarded or sent on its way, so that the container acknowledges
+	 * it and goes on;
 	 * {@code false} when the forward failed: the container then delivers the record again at once, and this
 	 * router keeps it in place from then on ({@link #seeksAfterHandling()}); {@code false} too when a commit
 	 * failed, so that the record is delivered again
@@ -117,7 +122,7 @@ public class FailureRouter implements CommonErrorHandler {
 			return false; // the container keeps the record and those behind it, and delivers them again
 		}
 		InPlaceRetries.Failure failure = this.retries.failed(record);
-		if (safeHandOver(record, thrown, failure, consumer)) {
+		if (safeHandOver(record, thrown, failure, consumer, true)) {
 			this.retries.forget(record);
 			this.commits.handedOver(record, consumer, container);
 			return true;
@@ -141,7 +146,7 @@ public class FailureRouter implements CommonErrorHandler {
 			return;
 		}
 		InPlaceRetries.Failure failure = this.retries.failed(failed, consumer);
-		if (safeHandOver(failed, thrown, failure, consumer)) {
+		if (safeHandOver(failed, thrown, failure, consumer, false)) {
 			this.retries.forget(failed);
 			RecordSeeks.seekPast(failed, consumer);
 			this.commits.handedOver(failed, consumer, container);
@@ -168,9 +173,9 @@ public class FailureRouter implements CommonErrorHandler {
 	 * stays in place instead of escaping the router.
 	 */
 	private boolean safeHandOver(ConsumerRecord<?, ?> failed, Exception thrown, InPlaceRetries.Failure failure,
-			Consumer<?, ?> consumer) {
+			Consumer<?, ?> consumer, boolean pipelined) {
 		try {
-			return handOver(failed, thrown, failure, consumer);
+			return handOver(failed, thrown, failure, consumer, pipelined);
 		}
 		catch (RuntimeException ex) {
 			this.forwardingFailed.set(true);
@@ -182,10 +187,12 @@ public class FailureRouter implements CommonErrorHandler {
 
 	/**
 	 * Forward a failed record to where the policy sends it, if anywhere.
-	 * @return whether the record was handed over, so that its offset may be committed
+	 * @param pipelined whether the forward may be sent without waiting, leaving it to the consumer's commit gate
+	 * to hold the record's offset back until the broker acknowledged it
+	 * @return whether the record was handed over (or sent on its way), so that its offset may be committed
 	 */
 	private boolean handOver(ConsumerRecord<?, ?> consumed, Exception thrown, InPlaceRetries.Failure failure,
-			Consumer<?, ?> consumer) {
+			Consumer<?, ?> consumer, boolean pipelined) {
 		// Reconsume count, message id and origin come from the record only where they were written for this group.
 		ConsumerRecord<?, ?> failed = this.headerTrust.view(consumed);
 		boolean retryable = !this.notRetryable.match(thrown);
@@ -194,30 +201,29 @@ public class FailureRouter implements CommonErrorHandler {
 			boolean exhausted = this.policy.blocking().isExhausted(failure.failedAttempts());
 			return (!retryable || exhausted) && this.policy.deadLetterEnabled() && deadLetter(failed, thrown,
 					failure.failedAttempts() - 1, failure.firstFailureTime(),
-					retryable ? failure.failedAttempts() + " attempts" : null, consumer);
+					retryable ? failure.failedAttempts() + " attempts" : null, consumer, pipelined);
 		}
 		int reconsumed = FailureHeaders.reconsumeCount(failed);
 		boolean handedOver = (!retryable || retryTopic.isExhausted(reconsumed))
 				? deadLetter(failed, thrown, reconsumed, System.currentTimeMillis(),
-						retryable ? (reconsumed + 1) + " deliveries" : null, consumer)
-				: sendToDelayTier(failed, thrown, retryTopic.levelOfRetry(reconsumed + 1), reconsumed + 1, consumer);
+						retryable ? (reconsumed + 1) + " deliveries" : null, consumer, pipelined)
+				: sendToDelayTier(failed, thrown, retryTopic.levelOfRetry(reconsumed + 1), reconsumed + 1, consumer,
+						pipelined);
 		this.forwardingFailed.set(!handedOver);
 		return handedOver;
 	}
 
 	private boolean sendToDelayTier(ConsumerRecord<?, ?> record, Exception thrown, DelayLevel level, int retry,
-			Consumer<?, ?> consumer) {
+			Consumer<?, ?> consumer, boolean pipelined) {
 		long now = System.currentTimeMillis();
 		Headers headers = FailureHeaders.forFailure(record, this.policy.groupId(), thrown, retry, now);
 		FailureHeaders.setDueTime(headers, now + level.delay().toMillis());
 		headers.add(ReliableHeaders.DELAY, Long.toString(level.delay().toMillis()).getBytes(StandardCharsets.UTF_8));
-		if (!forward(record, level.topic(), headers, consumer)) {
-			return false;
-		}
-		logger.info(() -> describe(record) + " failed (" + FailureText.summary(FailureHeaders.unwrap(thrown))
-				+ "); retry " + retry + " of " + this.policy.retryTopic().maxReconsumeTimes() + " in "
-				+ level.delay() + " via " + level.topic());
-		return true;
+		return forward(record, level.topic(), headers, consumer, pipelined,
+				() -> logger.info(() -> describe(record) + " failed ("
+						+ FailureText.summary(FailureHeaders.unwrap(thrown)) + "); retry " + retry + " of "
+						+ this.policy.retryTopic().maxReconsumeTimes() + " in " + level.delay() + " via "
+						+ level.topic()));
 	}
 
 	/**
@@ -226,47 +232,117 @@ public class FailureRouter implements CommonErrorHandler {
 	 * @param exhaustedAfter how many attempts were used up, or {@code null} if the failure is not retryable
 	 */
 	private boolean deadLetter(ConsumerRecord<?, ?> record, Exception thrown, int reconsumeCount,
-			long firstFailureTime, @Nullable String exhaustedAfter, Consumer<?, ?> consumer) {
+			long firstFailureTime, @Nullable String exhaustedAfter, Consumer<?, ?> consumer, boolean pipelined) {
 		String topic = this.policy.deadLetterTopic();
 		Headers headers = FailureHeaders.forFailure(record, this.policy.groupId(), thrown, reconsumeCount,
 				firstFailureTime);
-		if (!forward(record, topic, headers, consumer)) {
-			return false;
-		}
 		String why = (exhaustedAfter != null) ? "after " + exhaustedAfter : "(not retryable)";
-		logger.error(FailureText.loggable(FailureHeaders.unwrap(thrown)),
-				() -> describe(record) + " failed " + why + " and was sent to " + topic);
-		return true;
+		return forward(record, topic, headers, consumer, pipelined,
+				() -> logger.error(FailureText.loggable(FailureHeaders.unwrap(thrown)),
+						() -> describe(record) + " failed " + why + " and was sent to " + topic));
 	}
 
-	// With transactions on, the forward and the commit of the record's offset are one transaction.
-	private boolean forward(ConsumerRecord<?, ?> record, String topic, Headers headers, Consumer<?, ?> consumer) {
+	/**
+	 * Forward a record through its consumer's commit gate, which holds the record's offset back until the broker
+	 * acknowledged the forward and, with transactions on, commits the forward with the offsets of the poll.
+	 * Pipelined, the record is sent without waiting; otherwise (a record retried in place, whose back-off depends on
+	 * the outcome) the acknowledgement is awaited here. A consumer without a gate (one not created by the reliable
+	 * consumer factory) cannot hold an offset back: its forwards are awaited one by one, each with its own
+	 * transaction when transactions are on.
+	 * @param handedOver what to do once the broker acknowledged the forward
+	 * @return whether the record was forwarded or, pipelined, sent on its way
+	 */
+	private boolean forward(ConsumerRecord<?, ?> record, String topic, Headers headers, Consumer<?, ?> consumer,
+			boolean pipelined, Runnable handedOver) {
+		ForwardGate gate = ForwardGate.of(consumer);
+		if (gate != null) {
+			RecordForwarder forwarder = this.forwarder;
+			PipelinedForward.Sender sender = forwarder.isTransactional()
+					? (consumed, to, with) -> gate.sendInTransaction(forwarder, consumed, to, with) : forwarder::send;
+			try {
+				TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+				PipelinedForward forward = new PipelinedForward(record, topic, headers, forwarder, sender,
+						forwarder.isTransactional(), outcomes(handedOver));
+				if (pipelined) {
+					gate.register(partition, forward);
+					return true;
+				}
+				return gate.registerAndAwait(partition, forward);
+			}
+			catch (RuntimeException ex) {
+				forwardFailed(record, topic, ex);
+				return false;
+			}
+		}
 		try {
 			this.forwarder.forwardAndCommit(record, topic, headers, consumer.groupMetadata());
+			handedOver.run();
 			return true;
 		}
 		catch (RuntimeException ex) {
 			if (!FailureText.causedBy(ex, RecordTooLargeException.class)) {
-				logger.error(FailureText.loggable(ex), () -> describe(record) + " could not be forwarded to " + topic
-						+ "; it stays in place and is retried until the forward succeeds");
+				forwardFailed(record, topic, ex);
 				return false;
 			}
 		}
 		// Refused as too large (by the broker or the producer): only the failure details may shrink.
 		try {
 			this.forwarder.forwardAndCommit(record, topic, FailureHeaders.brief(headers), consumer.groupMetadata());
-			logger.warn(() -> describe(record) + " was too large for " + topic + " with the failure's stack trace; "
-					+ "it was forwarded without it");
+			forwardedBrief(record, topic);
+			handedOver.run();
 			return true;
 		}
 		catch (RuntimeException ex) {
-			logger.error(FailureText.loggable(ex), () -> describe(record) + " is too large for " + topic
-					+ " even without the failure's stack trace, so it cannot be forwarded there. It is not skipped: "
-					+ "it stays in place, blocking its partition, and is retried in place with back-off until it is "
-					+ "processed or the forward succeeds. Raise max.message.bytes of " + topic
-					+ " (and the producer's max.request.size) above the record's size.");
+			tooLarge(record, topic, ex);
 			return false;
 		}
+	}
+
+	/**
+	 * What happens once a pipelined forward is resolved; runs on the consumer's thread, when a commit needs it.
+	 * A failed forward makes this router keep failed records in place until a forward succeeds again.
+	 */
+	private PipelinedForward.Outcomes outcomes(Runnable handedOver) {
+		return new PipelinedForward.Outcomes() {
+
+			@Override
+			public void acknowledged(ConsumerRecord<?, ?> record, String topic, boolean brief) {
+				if (brief) {
+					forwardedBrief(record, topic);
+				}
+				handedOver.run();
+			}
+
+			@Override
+			public void failed(ConsumerRecord<?, ?> record, String topic, boolean brief, Throwable cause) {
+				FailureRouter.this.forwardingFailed.set(true);
+				if (brief) {
+					tooLarge(record, topic, cause);
+				}
+				else {
+					forwardFailed(record, topic, cause);
+				}
+			}
+
+		};
+	}
+
+	private void forwardFailed(ConsumerRecord<?, ?> record, String topic, Throwable ex) {
+		logger.error(FailureText.loggable(ex), () -> describe(record) + " could not be forwarded to " + topic
+				+ "; it stays in place and is retried until the forward succeeds");
+	}
+
+	private void forwardedBrief(ConsumerRecord<?, ?> record, String topic) {
+		logger.warn(() -> describe(record) + " was too large for " + topic + " with the failure's stack trace; "
+				+ "it was forwarded without it");
+	}
+
+	private void tooLarge(ConsumerRecord<?, ?> record, String topic, Throwable ex) {
+		logger.error(FailureText.loggable(ex), () -> describe(record) + " is too large for " + topic
+				+ " even without the failure's stack trace, so it cannot be forwarded there. It is not skipped: "
+				+ "it stays in place, blocking its partition, and is retried in place with back-off until it is "
+				+ "processed or the forward succeeds. Raise max.message.bytes of " + topic
+				+ " (and the producer's max.request.size) above the record's size.");
 	}
 
 	// The records were put back already.

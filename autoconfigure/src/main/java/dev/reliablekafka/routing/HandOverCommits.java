@@ -22,7 +22,8 @@ import org.springframework.kafka.support.KafkaUtils;
  * {@link AckMode#MANUAL_IMMEDIATE} the container commits only what the listener acknowledged, so a forwarded or
  * dead-lettered record would stay uncommitted and be handed over again after the next rebalance; spring-kafka's
  * {@code DefaultErrorHandler} commits it for the same reason ({@code commitRecovered}). In every other ack mode
- * the container commits the record, and with transactions on the forward committed it already.
+ * the container commits the record. The commit goes through the consumer's {@link CommitGate}, so it waits for
+ * the forward and, with transactions on, commits the forward's transaction.
  */
 final class HandOverCommits {
 
@@ -30,12 +31,9 @@ final class HandOverCommits {
 
 	private static final OffsetCommitCallback LOGGING_CALLBACK = new LoggingCommitCallback();
 
-	private final RecordForwarder forwarder;
-
 	private final String listenerId;
 
-	HandOverCommits(RecordForwarder forwarder, String listenerId) {
-		this.forwarder = forwarder;
+	HandOverCommits(String listenerId) {
 		this.listenerId = listenerId;
 	}
 
@@ -49,7 +47,7 @@ final class HandOverCommits {
 	void handedOver(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, MessageListenerContainer container) {
 		try {
 			ContainerProperties properties = container.getContainerProperties();
-			if (this.forwarder.isTransactional() || properties.getAckMode() != AckMode.MANUAL_IMMEDIATE) {
+			if (properties.getAckMode() != AckMode.MANUAL_IMMEDIATE) {
 				return;
 			}
 			Map<TopicPartition, OffsetAndMetadata> offsets = Map.of(

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
@@ -24,8 +25,10 @@ import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.support.KafkaUtils;
 
 /**
- * Sends a consumed record to another topic with exactly the key and value bytes its producer wrote, and returns
- * only once the broker has acknowledged it, so that the caller may then commit the record's offset.
+ * Sends a consumed record to another topic with exactly the key and value bytes its producer wrote. The caller
+ * commits the record's offset only once the broker has acknowledged it: the failure router sends without waiting
+ * ({@link #send}) and leaves the waiting to the consumer's {@link CommitGate}; the scheduler and consumers without
+ * a gate wait here.
  */
 public class RecordForwarder implements DisposableBean {
 
@@ -68,6 +71,55 @@ public class RecordForwarder implements DisposableBean {
 	 */
 	public void forward(ConsumerRecord<?, ?> record, String topic, Headers headers) {
 		send(this.template, record, topic, headers);
+	}
+
+	/**
+	 * Forward a record without waiting for the broker's acknowledgement, without transactions.
+	 * @param record the consumed record, whose key and value are the raw bytes
+	 * @param topic where to send it
+	 * @param headers the headers to send with it
+	 * @return completes when the broker acknowledged the record, or exceptionally when it did not
+	 */
+	public CompletableFuture<?> send(ConsumerRecord<?, ?> record, String topic, Headers headers) {
+		return this.template.send(producerRecord(new Forward(record, topic, headers)));
+	}
+
+	/**
+	 * Forward a record in the open transaction of a producer, without waiting for the broker's acknowledgement.
+	 * @param producer a transactional producer in a transaction
+	 * @param record the consumed record, whose key and value are the raw bytes
+	 * @param topic where to send it
+	 * @param headers the headers to send with it
+	 * @return completes when the broker acknowledged the record, or exceptionally when it did not
+	 */
+	CompletableFuture<?> send(Producer<byte[], byte[]> producer, ConsumerRecord<?, ?> record, String topic,
+			Headers headers) {
+		CompletableFuture<Object> sent = new CompletableFuture<>();
+		producer.send(producerRecord(new Forward(record, topic, headers)), (metadata, exception) -> {
+			if (exception != null) {
+				sent.completeExceptionally(exception);
+			}
+			else {
+				sent.complete(metadata);
+			}
+		});
+		return sent;
+	}
+
+	/**
+	 * Return the transactions of this forwarder's producers.
+	 * @return the transactions
+	 */
+	TransactionalHandOff transactions() {
+		return this.transactions;
+	}
+
+	/**
+	 * Return how long a forward may take before it counts as failed.
+	 * @return the forward timeout
+	 */
+	public Duration timeout() {
+		return this.timeout;
 	}
 
 	/**

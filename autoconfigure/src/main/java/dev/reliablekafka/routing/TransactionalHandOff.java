@@ -59,23 +59,54 @@ final class TransactionalHandOff {
 			// The committed offsets are what tells the outcome of a commit that timed out.
 			throw new IllegalArgumentException("A transactional hand-off needs the offsets it commits");
 		}
+		Producer<byte[], byte[]> producer = begin();
+		try {
+			sendAll(producer, records);
+		}
+		catch (RuntimeException ex) {
+			abort(producer, ex);
+			throw (ex instanceof ForwardingFailedException forwardingFailed) ? forwardingFailed
+					: new ForwardingFailedException("A forward failed: " + ex, ex);
+		}
+		commit(producer, records.size(), offsets, group);
+	}
+
+	/**
+	 * Begin a transaction on a producer of the factory, for records sent one by one and committed with
+	 * {@link #commit} or given up with {@link #abort}.
+	 * @return the producer, in a transaction
+	 * @throws ForwardingFailedException if the transaction could not begin
+	 */
+	Producer<byte[], byte[]> begin() {
 		Producer<byte[], byte[]> producer = this.producerFactory.createProducer();
 		try {
 			producer.beginTransaction();
+			return producer;
 		}
 		catch (RuntimeException ex) {
 			close(producer);
 			throw new ForwardingFailedException("Could not begin a transaction: " + ex, ex);
 		}
+	}
+
+	/**
+	 * Commit the offsets in the producer's transaction, after every record sent in it was acknowledged, and close
+	 * the producer.
+	 * @param records how many records were sent in the transaction
+	 * @throws ForwardingFailedException if the transaction did not commit; none of it took effect then
+	 */
+	void commit(Producer<byte[], byte[]> producer, int records, Map<TopicPartition, OffsetAndMetadata> offsets,
+			ConsumerGroupMetadata group) {
+		if (offsets.isEmpty()) {
+			abort(producer, new IllegalArgumentException("A transactional hand-off needs the offsets it commits"));
+			throw new IllegalArgumentException("A transactional hand-off needs the offsets it commits");
+		}
 		try {
-			sendAll(producer, records);
 			producer.sendOffsetsToTransaction(offsets, group);
 		}
 		catch (RuntimeException ex) {
 			abort(producer, ex);
-			close(producer);
-			throw (ex instanceof ForwardingFailedException forwardingFailed) ? forwardingFailed
-					: new ForwardingFailedException("A forward failed: " + ex, ex);
+			throw new ForwardingFailedException("A forward failed: " + ex, ex);
 		}
 		@Nullable RuntimeException unresolved = commit(producer);
 		// A producer whose commit failed or timed out is not reused: its factory closes it.
@@ -83,7 +114,7 @@ final class TransactionalHandOff {
 		if (unresolved == null) {
 			return;
 		}
-		logger.warn(unresolved, () -> "The commit of a transaction of " + records.size() + " records and offsets "
+		logger.warn(unresolved, () -> "The commit of a transaction of " + records + " records and offsets "
 				+ offsets + " is unresolved; its producer is closed and the outcome is read from the group's "
 				+ "committed offsets");
 		boolean committed;
@@ -98,11 +129,25 @@ final class TransactionalHandOff {
 			}
 		}
 		if (!committed) {
-			throw new ForwardingFailedException("The transaction of " + records.size() + " records and offsets "
+			throw new ForwardingFailedException("The transaction of " + records + " records and offsets "
 					+ offsets + " was aborted after its commit timed out: " + unresolved, unresolved);
 		}
-		logger.info(() -> "The transaction of " + records.size() + " records and offsets " + offsets
+		logger.info(() -> "The transaction of " + records + " records and offsets " + offsets
 				+ " was committed although its commit timed out");
+	}
+
+	/**
+	 * Give a producer's transaction up and close the producer.
+	 * @param cause why, to which a failure to abort is added
+	 */
+	void abort(Producer<byte[], byte[]> producer, RuntimeException cause) {
+		try {
+			producer.abortTransaction();
+		}
+		catch (RuntimeException ex) {
+			cause.addSuppressed(ex);
+		}
+		close(producer);
 	}
 
 	private void sendAll(Producer<byte[], byte[]> producer, List<ProducerRecord<byte[], byte[]>> records) {
@@ -168,15 +213,6 @@ final class TransactionalHandOff {
 				// KafkaTemplate does: the broker aborts the transaction.
 				throw new ForwardingFailedException("The commit failed: " + ex, ex);
 			}
-		}
-	}
-
-	private static void abort(Producer<byte[], byte[]> producer, RuntimeException cause) {
-		try {
-			producer.abortTransaction();
-		}
-		catch (RuntimeException ex) {
-			cause.addSuppressed(ex);
 		}
 	}
 

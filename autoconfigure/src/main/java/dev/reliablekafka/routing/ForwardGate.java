@@ -1,0 +1,350 @@
+package dev.reliablekafka.routing;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.listener.LoggingCommitCallback;
+
+/**
+ * Stands between a reliable consumer and whoever commits its offsets (the container, the failure router, a
+ * listener), so that no offset is committed past a forward the broker has not acknowledged. Failed records are
+ * forwarded without waiting and {@linkplain #register registered} here; every commit first waits, briefly, for the
+ * forwards of the records it covers:
+ * <ul>
+ * <li>all acknowledged: the offsets are committed as requested;</li>
+ * <li>one still in flight: its partition is committed up to that record only, and the rest is committed by a
+ * later commit or poll once the forward is acknowledged, so that a slow forward holds back one partition's
+ * commit, not the consumer;</li>
+ * <li>one failed: its partition is committed up to that record only and rewound to it, and stays there (a seek
+ * further on is held back) until the record is delivered again. Records behind it are processed twice, never
+ * lost.</li>
+ * </ul>
+ * With transactions on, the forwards between two commits share one {@link PollTransaction}, which the commit
+ * commits with the offsets instead of the consumer. Commits on revocation and before closing wait for every
+ * forward, up to the forward timeout. All of it runs on the consumer's thread, like the consumer itself.
+ */
+final class ForwardGate implements InvocationHandler {
+
+	private static final LogAccessor logger = new LogAccessor(ForwardGate.class);
+
+	private static final OffsetCommitCallback LOGGING_CALLBACK = new LoggingCommitCallback();
+
+	private final Consumer<?, ?> delegate;
+
+	private final Duration forwardTimeout;
+
+	private final Duration commitWait;
+
+	private final ForwardsInFlight forwards;
+
+	private final HeldCommits held = new HeldCommits();
+
+	private boolean revoking;
+
+	private @Nullable PollTransaction transaction;
+
+	private ForwardGate(Consumer<?, ?> delegate, Duration forwardTimeout, Duration commitWait) {
+		this.delegate = delegate;
+		this.forwardTimeout = forwardTimeout;
+		this.commitWait = commitWait;
+		this.forwards = new ForwardsInFlight(delegate);
+	}
+
+	/**
+	 * Put a gate in front of a consumer.
+	 * @param consumer the consumer
+	 * @param forwardTimeout how long a forward may take before it counts as failed
+	 * @param commitWait how long an ordinary commit waits for forwards in flight before it holds their partitions
+	 * back
+	 * @return the gated consumer
+	 */
+	@SuppressWarnings("unchecked")
+	static <K, V> Consumer<K, V> wrap(Consumer<K, V> consumer, Duration forwardTimeout, Duration commitWait) {
+		return (Consumer<K, V>) Proxy.newProxyInstance(ForwardGate.class.getClassLoader(),
+				new Class<?>[] { Consumer.class }, new ForwardGate(consumer, forwardTimeout, commitWait));
+	}
+
+	/**
+	 * Return the gate of a consumer.
+	 * @param consumer a consumer
+	 * @return its gate, or {@code null} if it has none
+	 */
+	static @Nullable ForwardGate of(Consumer<?, ?> consumer) {
+		if (Proxy.isProxyClass(consumer.getClass())
+				&& Proxy.getInvocationHandler(consumer) instanceof ForwardGate gate) {
+			return gate;
+		}
+		return null;
+	}
+
+	/**
+	 * Register a forward in flight; its record's offset is committed only once it is acknowledged.
+	 * @param partition the partition of the forwarded record
+	 * @param forward the forward
+	 */
+	void register(TopicPartition partition, InFlightForward forward) {
+		this.forwards.register(partition, forward);
+	}
+
+	/**
+	 * Register a forward and wait for its outcome, for a record whose next step depends on it.
+	 * @return whether the broker acknowledged it
+	 */
+	boolean registerAndAwait(TopicPartition partition, InFlightForward forward) {
+		this.forwards.register(partition, forward);
+		// Twice the forward timeout: a forward refused as too large is sent once more.
+		long deadline = System.nanoTime() + 2 * this.forwardTimeout.toNanos();
+		if (forward.await(deadline) == InFlightForward.Outcome.ACKNOWLEDGED) {
+			return true;
+		}
+		if (this.transaction == null) {
+			// The record stays in place and its caller rewinds it: nothing to do at the next commit.
+			this.forwards.remove(partition, forward);
+		}
+		// In a transaction, the failed forward makes the next commit abort it and rewind its partitions.
+		return false;
+	}
+
+	/**
+	 * Send a forward in this consumer's transaction, beginning one if none is open: the forwards between two
+	 * commits share one transaction, which the next commit commits with the offsets.
+	 * @return completes when the broker acknowledged the record
+	 * @throws RuntimeException if no transaction could begin, or the send failed at once
+	 */
+	CompletableFuture<?> sendInTransaction(RecordForwarder forwarder, ConsumerRecord<?, ?> record, String topic,
+			Headers headers) {
+		if (this.transaction == null) {
+			this.transaction = new PollTransaction(forwarder);
+		}
+		return this.transaction.send(record, topic, headers);
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public @Nullable Object invoke(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
+		Object[] arguments = (args != null) ? args : new Object[0];
+		switch (method.getName()) {
+			case "commitSync", "commitAsync" -> {
+				commit(method.getName().equals("commitSync"), arguments);
+				return null;
+			}
+			case "seek" -> {
+				TopicPartition partition = (TopicPartition) arguments[0];
+				long offset = (arguments[1] instanceof OffsetAndMetadata metadata) ? metadata.offset()
+						: (Long) arguments[1];
+				long seekable = this.forwards.seekable(partition, offset);
+				if (seekable == offset) {
+					return call(method, arguments);
+				}
+				this.delegate.seek(partition, seekable);
+				return null;
+			}
+			case "poll" -> {
+				commitAcknowledged();
+				Object polled = call(method, arguments);
+				if (polled instanceof ConsumerRecords<?, ?> records) {
+					this.forwards.delivered(records);
+				}
+				return polled;
+			}
+			case "subscribe" -> {
+				return call(method, subscription(arguments));
+			}
+			case "assign" -> {
+				Set<TopicPartition> kept = new HashSet<>((Collection<TopicPartition>) arguments[0]);
+				forget(new HashSet<>(this.delegate.assignment()).stream().filter(tp -> !kept.contains(tp)).toList());
+				return call(method, arguments);
+			}
+			case "unsubscribe" -> {
+				forget(new ArrayList<>(this.delegate.assignment()));
+				return call(method, arguments);
+			}
+			case "close" -> {
+				commitHeld(this.held.partitions());
+				abandonTransaction(List.of(), false);
+				return call(method, arguments);
+			}
+			case "equals" -> {
+				return proxy == arguments[0];
+			}
+			case "hashCode" -> {
+				return System.identityHashCode(proxy);
+			}
+			case "toString" -> {
+				return "ForwardGate(" + this.delegate + ")";
+			}
+			default -> {
+				return call(method, arguments);
+			}
+		}
+	}
+
+	// Every variant of commitSync and commitAsync: the offsets (else the positions), then a timeout or callback.
+	@SuppressWarnings("unchecked")
+	private void commit(boolean sync, Object[] args) {
+		Map<TopicPartition, OffsetAndMetadata> offsets = gate(
+				(args.length > 0 && args[0] instanceof Map<?, ?> map) ? (Map<TopicPartition, OffsetAndMetadata>) map
+						: positions());
+		if (offsets.isEmpty()) {
+			return;
+		}
+		Object last = (args.length > 0) ? args[args.length - 1] : null;
+		if (!sync) {
+			this.delegate.commitAsync(offsets, (last instanceof OffsetCommitCallback given) ? given : LOGGING_CALLBACK);
+		}
+		else if (last instanceof Duration timeout) {
+			this.delegate.commitSync(offsets, timeout);
+		}
+		else {
+			this.delegate.commitSync(offsets);
+		}
+	}
+
+	private Map<TopicPartition, OffsetAndMetadata> positions() {
+		Map<TopicPartition, OffsetAndMetadata> positions = new LinkedHashMap<>();
+		this.delegate.assignment().forEach(tp -> positions.put(tp, new OffsetAndMetadata(this.delegate.position(tp))));
+		return positions;
+	}
+
+	/**
+	 * Return the offsets that may be committed of those requested, after waiting for the forwards they cover.
+	 */
+	private Map<TopicPartition, OffsetAndMetadata> gate(Map<TopicPartition, OffsetAndMetadata> requested) {
+		long deadline = System.nanoTime() + (this.revoking ? this.forwardTimeout : this.commitWait).toNanos();
+		Map<TopicPartition, OffsetAndMetadata> allowed = new LinkedHashMap<>();
+		PollTransaction open = this.transaction;
+		requested.forEach((partition, offset) -> {
+			this.held.forget(List.of(partition));
+			// Within a transaction every forward is committed with it: only rewound records are held back here.
+			long committable = (open != null) ? this.forwards.capped(partition, offset.offset())
+					: this.forwards.settle(partition, offset.offset(), deadline);
+			if (committable == offset.offset()) {
+				allowed.put(partition, offset);
+				return;
+			}
+			allowed.put(partition, new OffsetAndMetadata(committable, offset.metadata()));
+			if (!this.forwards.isRewound(partition)) {
+				this.held.hold(partition, offset, committable);
+			}
+		});
+		if (open == null || allowed.isEmpty()) {
+			return allowed;
+		}
+		this.transaction = null;
+		return open.commit(allowed, this.forwards, this.delegate.groupMetadata(), this.forwardTimeout);
+	}
+
+	/**
+	 * Commit what held-back commits may commit now that forwards were resolved, without waiting.
+	 */
+	private void commitAcknowledged() {
+		if (!this.held.isEmpty()) {
+			Map<TopicPartition, OffsetAndMetadata> offsets = this.held.settle(this.forwards);
+			if (!offsets.isEmpty()) {
+				this.delegate.commitAsync(offsets, LOGGING_CALLBACK);
+			}
+		}
+	}
+
+	/**
+	 * Commit the held-back commits of partitions about to be given up, waiting for their forwards.
+	 */
+	private void commitHeld(Collection<TopicPartition> partitions) {
+		Map<TopicPartition, OffsetAndMetadata> offsets = this.held.requested(partitions);
+		if (offsets.isEmpty()) {
+			return;
+		}
+		boolean wasRevoking = this.revoking;
+		this.revoking = true;
+		try {
+			Map<TopicPartition, OffsetAndMetadata> allowed = gate(offsets);
+			if (!allowed.isEmpty()) {
+				this.delegate.commitSync(allowed, this.forwardTimeout);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn(ex, () -> "Could not commit " + offsets + " after their forwards; their records may be "
+					+ "delivered again");
+		}
+		finally {
+			this.revoking = wasRevoking;
+		}
+	}
+
+	// Partitions given up, or the consumer closing, before the open transaction was committed.
+	private void abandonTransaction(Collection<TopicPartition> givenUp, boolean rewind) {
+		PollTransaction open = this.transaction;
+		if (open != null) {
+			this.transaction = null;
+			open.abandon(this.forwards, givenUp, rewind);
+		}
+	}
+
+	void forget(Collection<TopicPartition> partitions) {
+		this.forwards.forget(partitions);
+		this.held.forget(partitions);
+	}
+
+	void revoking(boolean revoking) {
+		this.revoking = revoking;
+	}
+
+	/**
+	 * Partitions are being revoked, after the container committed what it had: commit what was held back and
+	 * give up a transaction still open.
+	 */
+	void givingUp(Collection<TopicPartition> partitions) {
+		if (!partitions.isEmpty()) {
+			commitHeld(partitions);
+			abandonTransaction(partitions, true);
+		}
+	}
+
+	void lost(Collection<TopicPartition> partitions) {
+		if (!partitions.isEmpty()) {
+			abandonTransaction(partitions, true);
+		}
+	}
+
+	private Object[] subscription(Object[] args) {
+		Object[] arguments = args.clone();
+		for (int i = 0; i < arguments.length; i++) {
+			if (arguments[i] instanceof ConsumerRebalanceListener listener) {
+				arguments[i] = new GatedRebalanceListener(listener, this);
+			}
+		}
+		return arguments;
+	}
+
+	private @Nullable Object call(Method method, Object[] args) throws Throwable {
+		try {
+			return method.invoke(this.delegate, args);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getCause();
+		}
+	}
+
+}
