@@ -55,6 +55,9 @@ final class BenchmarkBroker implements AutoCloseable {
 				"EXTERNAL://localhost:0,CONTROLLER://localhost:0," + DELAYED + "://localhost:0", "advertised.listeners",
 				"EXTERNAL://localhost:0," + DELAYED + "://" + this.proxy.address(),
 				"listener.security.protocol.map", "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT," + DELAYED + ":PLAINTEXT"));
+		// By default the broker publishes its address as the system property spring.kafka.bootstrap-servers, which
+		// would outrank the address each contender's context is given, and so keep every client off the proxy.
+		this.broker.brokerListProperty("spring.embedded.kafka.brokers");
 		this.broker.afterPropertiesSet();
 		this.proxy.forwardTo(this.broker.getCluster().brokers().values().iterator().next().socketServer()
 			.boundPort(new ListenerName(DELAYED)));
@@ -66,6 +69,11 @@ final class BenchmarkBroker implements AutoCloseable {
 
 	String bootstrapServers() {
 		return this.broker.getBrokersAsString();
+	}
+
+	/** Connections made through the latency proxy so far. */
+	long delayedConnections() {
+		return this.proxy.accepted();
 	}
 
 	/** The broker behind the latency proxy: every round trip takes {@link #LATENCY} longer. */

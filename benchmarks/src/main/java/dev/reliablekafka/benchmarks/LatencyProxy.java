@@ -40,6 +40,8 @@ final class LatencyProxy implements AutoCloseable {
 
 	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
+	private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+
 	private volatile int targetPort;
 
 	private volatile boolean closed;
@@ -64,6 +66,11 @@ final class LatencyProxy implements AutoCloseable {
 		return this.server.getInetAddress().getHostAddress() + ":" + this.server.getLocalPort();
 	}
 
+	/** Connections accepted so far: how a run can tell that its clients went through the proxy. */
+	long accepted() {
+		return this.accepted.get();
+	}
+
 	/**
 	 * Start accepting connections and forward each to a loopback port.
 	 * @param port the broker's port
@@ -77,6 +84,7 @@ final class LatencyProxy implements AutoCloseable {
 		while (!this.closed) {
 			try {
 				Socket client = track(this.server.accept());
+				this.accepted.incrementAndGet();
 				Socket broker = track(new Socket(InetAddress.getLoopbackAddress(), this.targetPort));
 				client.setTcpNoDelay(true);
 				broker.setTcpNoDelay(true);

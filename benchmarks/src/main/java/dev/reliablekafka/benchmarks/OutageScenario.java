@@ -60,6 +60,7 @@ final class OutageScenario {
 			properties.add("spring.kafka.bootstrap-servers=" + this.broker.delayedBootstrapServers());
 		}
 		long failedInOutage;
+		long connections = this.broker.delayedConnections();
 		try (AutoCloseable running = contender.start(this.broker, topic, topic + "-g" + (++this.runCounter), probe,
 				properties.toArray(String[]::new))) {
 			waitFor(() -> probe.outageEnd() != 0 && System.nanoTime() >= probe.outageEnd());
@@ -68,6 +69,9 @@ final class OutageScenario {
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
+		}
+		if (delayed && this.broker.delayedConnections() == connections) {
+			throw new IllegalStateException(contender.label + " did not connect through the latency proxy");
 		}
 		double drain = Math.max(0, probe.lastProcessed() - probe.outageEnd()) / 1e9;
 		return String.format("| %s | %s | %,.0f | %,d | %.1f |%n", contender.label,
