@@ -135,7 +135,7 @@ final class Scenarios {
 		if (healthy != null) {
 			out.append(String.format("%nOurs vs our healthy path (scenario 1, 100 µs): %.2f (target ≥ 0.85).", ours / healthy));
 		}
-		out.append(String.format("%nOurs vs @RetryableTopic: %.2f (target ≥ 2).%n", ours / theirs));
+		out.append(String.format("%nOurs vs @RetryableTopic: %.2f (target ≥ 3).%n", ours / theirs));
 		out.append(String.format("%n## 6. Exactly-once hand-off%n%nScenario 3 with transactions vs without: %.2f "
 				+ "(target ≥ 0.85).%n", transactional / ours));
 		return out.toString();
