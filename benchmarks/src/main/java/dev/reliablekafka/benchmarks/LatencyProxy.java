@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -40,7 +41,7 @@ final class LatencyProxy implements AutoCloseable {
 
 	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
-	private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+	private final AtomicLong accepted = new AtomicLong();
 
 	private volatile int targetPort;
 
@@ -82,9 +83,17 @@ final class LatencyProxy implements AutoCloseable {
 
 	private void accept() {
 		while (!this.closed) {
+			Socket client;
 			try {
-				Socket client = track(this.server.accept());
-				this.accepted.incrementAndGet();
+				client = track(this.server.accept());
+			}
+			catch (IOException ex) {
+				// Closed, and the loop ends; or accepting failed, and the client will connect again.
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+				continue;
+			}
+			this.accepted.incrementAndGet();
+			try {
 				Socket broker = track(new Socket(InetAddress.getLoopbackAddress(), this.targetPort));
 				client.setTcpNoDelay(true);
 				broker.setTcpNoDelay(true);
@@ -92,7 +101,7 @@ final class LatencyProxy implements AutoCloseable {
 				pipe(broker, client, "down");
 			}
 			catch (IOException ex) {
-				// Closed, or one connection failed: the client sees a broken connection and reconnects.
+				close(client);
 			}
 		}
 	}
