@@ -17,17 +17,24 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * The one in-process KRaft broker every contender of a run shares, with helpers to create topics and write
- * 512-byte records.
+ * 512-byte records. It is reachable directly and through a {@link LatencyProxy} that adds {@link #LATENCY} to every
+ * round trip.
  */
 final class BenchmarkBroker implements AutoCloseable {
 
 	static final int RECORD_SIZE = 512;
+
+	/** What the latency proxy adds to every round trip. */
+	static final Duration LATENCY = Duration.ofMillis(5);
+
+	private static final String DELAYED = "DELAYED";
 
 	private final EmbeddedKafkaKraftBroker broker;
 
@@ -35,12 +42,25 @@ final class BenchmarkBroker implements AutoCloseable {
 
 	private final KafkaProducer<byte[], byte[]> producer;
 
+	private final LatencyProxy proxy = new LatencyProxy(LATENCY.dividedBy(2));
+
 	BenchmarkBroker() {
 		this.broker = new EmbeddedKafkaKraftBroker(1, 4);
 		this.broker.brokerProperties(Map.of("group.initial.rebalance.delay.ms", "0", "auto.create.topics.enable",
 				"true", "num.partitions", "4", "transaction.state.log.replication.factor", "1",
 				"transaction.state.log.min.isr", "1", "log.retention.check.interval.ms", "3600000"));
+		// A second listener, advertised at the latency proxy's address, so that clients bootstrapped through the
+		// proxy stay behind it; port 0 in the advertised address of the first stands for the port it is bound to.
+		this.broker.brokerProperties(Map.of("listeners",
+				"EXTERNAL://localhost:0,CONTROLLER://localhost:0," + DELAYED + "://localhost:0", "advertised.listeners",
+				"EXTERNAL://localhost:0," + DELAYED + "://" + this.proxy.address(),
+				"listener.security.protocol.map", "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT," + DELAYED + ":PLAINTEXT"));
+		// By default the broker publishes its address as the system property spring.kafka.bootstrap-servers, which
+		// would outrank the address each contender's context is given, and so keep every client off the proxy.
+		this.broker.brokerListProperty("spring.embedded.kafka.brokers");
 		this.broker.afterPropertiesSet();
+		this.proxy.forwardTo(this.broker.getCluster().brokers().values().iterator().next().socketServer()
+			.boundPort(new ListenerName(DELAYED)));
 		this.admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
 		this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
 				ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
@@ -49,6 +69,16 @@ final class BenchmarkBroker implements AutoCloseable {
 
 	String bootstrapServers() {
 		return this.broker.getBrokersAsString();
+	}
+
+	/** Connections made through the latency proxy so far. */
+	long delayedConnections() {
+		return this.proxy.accepted();
+	}
+
+	/** The broker behind the latency proxy: every round trip takes {@link #LATENCY} longer. */
+	String delayedBootstrapServers() {
+		return this.proxy.address();
 	}
 
 	String createTopic(String prefix, int partitions) {
@@ -167,6 +197,7 @@ final class BenchmarkBroker implements AutoCloseable {
 	public void close() {
 		this.producer.close(Duration.ofSeconds(5));
 		this.admin.close(Duration.ofSeconds(5));
+		this.proxy.close();
 		this.broker.destroy();
 	}
 

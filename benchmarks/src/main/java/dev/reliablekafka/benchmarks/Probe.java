@@ -32,7 +32,10 @@ final class Probe {
 		ALL_ONCE,
 
 		/** The first record of partition 0 fails for five seconds. */
-		HEAD_OF_PARTITION_0
+		HEAD_OF_PARTITION_0,
+
+		/** Every delivery fails from the first one until the outage ({@link #outage(Duration)}) is over. */
+		OUTAGE
 
 	}
 
@@ -62,6 +65,10 @@ final class Probe {
 
 	private final List<Long> handOffLatenessMillis = new ArrayList<>();
 
+	private final AtomicLong failed = new AtomicLong();
+
+	private volatile long outageNanos;
+
 	private volatile long headFailingSince;
 
 	private volatile long headSucceeded;
@@ -76,6 +83,7 @@ final class Probe {
 		long now = System.nanoTime();
 		this.first.compareAndSet(0, now);
 		if (fails(record, now)) {
+			this.failed.incrementAndGet();
 			throw new IllegalStateException("Simulated failure");
 		}
 		if (this.workNanos > 0) {
@@ -114,6 +122,8 @@ final class Probe {
 					return now - this.headFailingSince < HEAD_FAILURE.toNanos();
 				}
 				return false;
+			case OUTAGE:
+				return now - this.first.get() < this.outageNanos;
 			default:
 				return false;
 		}
@@ -140,6 +150,32 @@ final class Probe {
 				this.handOffLatenessMillis.add(record.timestamp() - due);
 			}
 		}
+	}
+
+	/**
+	 * Set how long the outage of {@link Failures#OUTAGE} lasts, from the first delivery.
+	 * @param outage its length
+	 * @return this probe
+	 */
+	Probe outage(Duration outage) {
+		this.outageNanos = outage.toNanos();
+		return this;
+	}
+
+	/** When the outage ends, in {@link System#nanoTime()}, or 0 before the first delivery. */
+	long outageEnd() {
+		long first = this.first.get();
+		return (first != 0) ? first + this.outageNanos : 0;
+	}
+
+	/** Deliveries that failed, each of them a hand-off in RETRY_TOPIC mode. */
+	long failed() {
+		return this.failed.get();
+	}
+
+	/** When the last record was processed, in {@link System#nanoTime()}. */
+	long lastProcessed() {
+		return this.last.get();
 	}
 
 	boolean done() {

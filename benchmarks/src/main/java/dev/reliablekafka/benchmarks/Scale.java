@@ -20,7 +20,7 @@ package dev.reliablekafka.benchmarks;
 record Scale(String name, int healthyRecords, int workRecords, int isolationRecordsPerPartition, int failingRecords,
 		int latenessRecords, int slowLatenessRecords, int parkedSmall, int parkedLarge, int warmUps, int runs) {
 
-	static final Scale FULL = new Scale("full", 100_000, 20_000, 20_000, 10_000, 10_000, 500, 10_000, 1_000_000, 1, 3);
+	static final Scale FULL = new Scale("full", 400_000, 20_000, 20_000, 10_000, 10_000, 500, 10_000, 1_000_000, 1, 3);
 
 	static final Scale SMOKE = new Scale("smoke", 1_000, 200, 100, 50, 50, 20, 1_000, 5_000, 0, 1);
 
