@@ -16,7 +16,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * Makes one partition wait: pauses it in the listener container and resumes it when the wait is over. The
  * consumer keeps polling meanwhile, so its other partitions flow and a wait longer than
  * {@code max.poll.interval.ms} causes no rebalance; resuming wakes the consumer so the retry is not delayed by
- * the poll timeout.
+ * the poll timeout, and the consumer's fetches are kept short around the end of the wait
+ * ({@link BackOffFetchWait}) so that the partition is not fetched again only after the broker held the fetch in
+ * flight for {@code fetch.max.wait.ms}.
  * <p>
  * Only the latest pause of a partition in a container is ended by its own resume. A resume left over from an
  * earlier pause (a shorter one, or one made by another consumer of the same concurrent container before a
@@ -55,6 +57,7 @@ public class PartitionBackOff implements DisposableBean {
 		}
 		Paused paused = new Paused(container, partition);
 		Instant resumeAt = Instant.now().plus(wait);
+		BackOffFetchWait.backingOff(System.nanoTime() + wait.toNanos());
 		long token;
 		synchronized (this.latest) {
 			token = ++this.pauses;
