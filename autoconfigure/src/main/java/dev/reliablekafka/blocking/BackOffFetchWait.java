@@ -4,10 +4,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.ConsumerPostProcessor;
 
@@ -63,12 +65,14 @@ public final class BackOffFetchWait implements ConsumerPostProcessor<Object, Obj
 	 * Tell the consumer polled on this thread that one of its partitions waits until then; nothing if this thread
 	 * polls no consumer of a factory with this post-processor.
 	 * @param resumeAtNanos when the back-off ends, in {@link System#nanoTime()}
+	 * @return the consumer's waits, to tell it when the partition is resumed; {@code null} if none
 	 */
-	static void backingOff(long resumeAtNanos) {
+	static @Nullable Waits backingOff(long resumeAtNanos) {
 		Waits waits = polling.get();
 		if (waits != null) {
 			waits.backingOff(resumeAtNanos);
 		}
+		return waits;
 	}
 
 	/**
@@ -83,7 +87,7 @@ public final class BackOffFetchWait implements ConsumerPostProcessor<Object, Obj
 	}
 
 	/**
-	 * The back-offs of one consumer and its fetch wait; used on the consumer's thread only.
+	 * The back-offs of one consumer and its fetch wait; used on the consumer's thread, except {@link #resumed()}.
 	 */
 	static final class Waits {
 
@@ -93,6 +97,8 @@ public final class BackOffFetchWait implements ConsumerPostProcessor<Object, Obj
 
 		// When the back-offs of the consumer's partitions end, earliest first.
 		private final PriorityQueue<Long> ends = new PriorityQueue<>();
+
+		private final AtomicBoolean resumed = new AtomicBoolean();
 
 		Waits(FetchWait wait) {
 			this.wait = wait;
@@ -107,6 +113,15 @@ public final class BackOffFetchWait implements ConsumerPostProcessor<Object, Obj
 		}
 
 		/**
+		 * Tell the consumer that a partition of it was resumed. The container wakes a consumer that polls when a
+		 * partition is resumed, but not one between two polls, which would then apply the resume only after its
+		 * next poll returned: up to the poll timeout later. So that poll returns at once.
+		 */
+		void resumed() {
+			this.resumed.set(true);
+		}
+
+		/**
 		 * Poll, with the consumer's fetches short from {@code fetch.max.wait.ms} before a back-off ends: the
 		 * poll is split there, since the consumer sends its next fetch with the wait set when it sends it.
 		 */
@@ -114,6 +129,9 @@ public final class BackOffFetchWait implements ConsumerPostProcessor<Object, Obj
 			polling.set(this);
 			long deadline = System.nanoTime() + timeout.toNanos();
 			while (true) {
+				if (this.resumed.getAndSet(false)) {
+					return ConsumerRecords.empty();
+				}
 				long now = System.nanoTime();
 				while (!this.ends.isEmpty() && this.ends.peek() - now < 0) {
 					this.ends.poll();

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.log.LogAccessor;
@@ -57,7 +58,7 @@ public class PartitionBackOff implements DisposableBean {
 		}
 		Paused paused = new Paused(container, partition);
 		Instant resumeAt = Instant.now().plus(wait);
-		BackOffFetchWait.backingOff(System.nanoTime() + wait.toNanos());
+		BackOffFetchWait.Waits waits = BackOffFetchWait.backingOff(System.nanoTime() + wait.toNanos());
 		long token;
 		synchronized (this.latest) {
 			token = ++this.pauses;
@@ -65,10 +66,10 @@ public class PartitionBackOff implements DisposableBean {
 			container.pausePartition(partition);
 		}
 		logger.debug(() -> "Pausing " + partition + " of " + container + " until " + resumeAt);
-		this.scheduler.schedule(() -> resume(paused, token), resumeAt);
+		this.scheduler.schedule(() -> resume(paused, token, waits), resumeAt);
 	}
 
-	private void resume(Paused paused, long token) {
+	private void resume(Paused paused, long token, BackOffFetchWait.@Nullable Waits waits) {
 		synchronized (this.latest) {
 			if (!this.latest.remove(paused, token)) {
 				logger.debug(() -> "Not resuming " + paused.partition() + " of " + paused.container()
@@ -78,6 +79,9 @@ public class PartitionBackOff implements DisposableBean {
 			logger.debug(() -> "Resuming " + paused.partition() + " of " + paused.container());
 			// Also wakes the consumer, so that the partition is fetched again without waiting for the poll timeout.
 			paused.container().resumePartition(paused.partition());
+			if (waits != null) {
+				waits.resumed();
+			}
 		}
 	}
 
