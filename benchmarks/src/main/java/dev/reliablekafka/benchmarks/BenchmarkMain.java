@@ -12,11 +12,12 @@ import java.util.function.Supplier;
 
 /**
  * Runs every scenario on one in-process broker and writes the markdown report.
- * Arguments: {@code full|smoke}, the report file and, optionally, a comma-separated list of scenario numbers.
+ * Arguments: {@code full|smoke}, the report file and, optionally, a comma-separated list of scenario numbers
+ * ({@code all} for every one).
  */
 public final class BenchmarkMain {
 
-	private static final Set<String> ALL = Set.of("1", "2", "3", "4", "5", "7");
+	private static final Set<String> ALL = Set.of("1", "2", "3", "4", "5", "7", "9");
 
 	private BenchmarkMain() {
 	}
@@ -24,7 +25,7 @@ public final class BenchmarkMain {
 	public static void main(String[] args) throws IOException {
 		Scale scale = Scale.named((args.length > 0) ? args[0] : "full");
 		Path output = Path.of((args.length > 1) ? args[1] : "benchmark-results.md");
-		Set<String> only = (args.length > 2) ? Set.of(args[2].split(",")) : ALL;
+		Set<String> only = (args.length > 2 && !"all".equals(args[2])) ? Set.of(args[2].split(",")) : ALL;
 		String report = run(scale, only);
 		Files.createDirectories(output.toAbsolutePath().getParent());
 		Files.writeString(output, report);
@@ -60,6 +61,7 @@ public final class BenchmarkMain {
 			all.put("4", scenarios::lateness);
 			all.put("5", scenarios::parkedBacklog);
 			all.put("7", scenarios::topicFootprint);
+			all.put("9", new BackOffPrecision(broker, scale)::run);
 			all.forEach((number, scenario) -> {
 				if (only.contains(number)) {
 					Instant scenarioStart = Instant.now();
