@@ -20,7 +20,7 @@ import org.springframework.kafka.core.ConsumerPostProcessor;
  * A consumer has at most one fetch in flight per broker, and the broker holds a fetch that finds no new data for
  * {@code fetch.max.wait.ms} (500 ms by default). A partition resumed after its back-off is fetched only once the
  * fetch in flight returns, so a 50 ms back-off used to end after up to half a second. The fetches a consumer
- * sends are therefore short (a few milliseconds) while records arrive (the fetch sent as a poll returns them, when
+ * sends are therefore short (10 ms) while records arrive (the fetch sent as a poll returns them, when
  * a record may fail next) and from {@code fetch.max.wait.ms} before a back-off of that consumer ends until it
  * ends; at any other time they wait as configured. Each back-off costs at most {@code fetch.max.wait.ms} divided
  * by the short wait in empty fetches (about 50 by default), an idle consumer none.
@@ -50,6 +50,9 @@ public final class BackOffFetchWait implements ConsumerPostProcessor<Object, Obj
 					if (method.getName().equals("poll") && args != null && args.length == 1
 							&& args[0] instanceof Duration timeout) {
 						return waits.poll(consumer, timeout);
+					}
+					if (method.getName().equals("close") && polling.get() == waits) {
+						polling.remove();
 					}
 					try {
 						return method.invoke(consumer, args);
