@@ -27,8 +27,11 @@ import org.springframework.kafka.core.ConsumerPostProcessor;
  * <p>
  * Added to a consumer factory as its first post-processor, so that it wraps the consumer Kafka created; records
  * arriving are signalled by {@link ArrivalSignallingDeserializer}.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
  */
-public final class BackOffFetchWait implements ConsumerPostProcessor<Object, Object> {
+public final class BackOffFetchWait<K, V> implements ConsumerPostProcessor<K, V> {
 
 	/** The wait of a short fetch, in milliseconds. */
 	static final int SHORT_MILLIS = 10;
@@ -37,14 +40,14 @@ public final class BackOffFetchWait implements ConsumerPostProcessor<Object, Obj
 	private static final ThreadLocal<Waits> polling = new ThreadLocal<>();
 
 	@Override
-	public Consumer<Object, Object> apply(Consumer<Object, Object> consumer) {
+	public Consumer<K, V> apply(Consumer<K, V> consumer) {
 		FetchWait wait = (consumer instanceof KafkaConsumer<?, ?>) ? FetchWait.of(consumer) : null;
 		if (wait == null || !wait.adjustable()) {
 			return consumer;
 		}
 		Waits waits = new Waits(wait);
 		@SuppressWarnings("unchecked")
-		Consumer<Object, Object> proxy = (Consumer<Object, Object>) Proxy.newProxyInstance(
+		Consumer<K, V> proxy = (Consumer<K, V>) Proxy.newProxyInstance(
 				BackOffFetchWait.class.getClassLoader(), new Class<?>[] { Consumer.class },
 				(target, method, args) -> {
 					if (method.getName().equals("poll") && args != null && args.length == 1
@@ -128,7 +131,7 @@ public final class BackOffFetchWait implements ConsumerPostProcessor<Object, Obj
 		 * Poll, with the consumer's fetches short from {@code fetch.max.wait.ms} before a back-off ends: the
 		 * poll is split there, since the consumer sends its next fetch with the wait set when it sends it.
 		 */
-		ConsumerRecords<Object, Object> poll(Consumer<Object, Object> consumer, Duration timeout) {
+		<K, V> ConsumerRecords<K, V> poll(Consumer<K, V> consumer, Duration timeout) {
 			polling.set(this);
 			long deadline = System.nanoTime() + timeout.toNanos();
 			while (true) {
@@ -151,7 +154,7 @@ public final class BackOffFetchWait implements ConsumerPostProcessor<Object, Obj
 						slice = Math.min(slice, this.ends.peek() - this.configuredNanos - now);
 					}
 				}
-				ConsumerRecords<Object, Object> records = consumer.poll(Duration.ofNanos(slice));
+				ConsumerRecords<K, V> records = consumer.poll(Duration.ofNanos(slice));
 				if (!records.isEmpty() || slice >= remaining) {
 					return records;
 				}

@@ -26,7 +26,7 @@ final class RawBytesConsumerFactory extends DefaultKafkaConsumerFactory<Object, 
 		super(config, rawBytes(), rawBytes());
 		this.deserializers = deserializers;
 		// First, so that it wraps the consumer Kafka created: keeps fetches short only around back-offs.
-		addPostProcessor(new BackOffFetchWait());
+		addPostProcessor(new BackOffFetchWait<>());
 		addListener(new Listener<>() {
 
 			@Override
