@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.log.LogAccessor;
@@ -16,7 +17,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * Makes one partition wait: pauses it in the listener container and resumes it when the wait is over. The
  * consumer keeps polling meanwhile, so its other partitions flow and a wait longer than
  * {@code max.poll.interval.ms} causes no rebalance; resuming wakes the consumer so the retry is not delayed by
- * the poll timeout.
+ * the poll timeout, and the consumer's fetches are kept short around the end of the wait
+ * ({@link BackOffFetchWait}) so that the partition is not fetched again only after the broker held the fetch in
+ * flight for {@code fetch.max.wait.ms}.
  * <p>
  * Only the latest pause of a partition in a container is ended by its own resume. A resume left over from an
  * earlier pause (a shorter one, or one made by another consumer of the same concurrent container before a
@@ -55,6 +58,7 @@ public class PartitionBackOff implements DisposableBean {
 		}
 		Paused paused = new Paused(container, partition);
 		Instant resumeAt = Instant.now().plus(wait);
+		BackOffFetchWait.Waits waits = BackOffFetchWait.backingOff(System.nanoTime() + wait.toNanos());
 		long token;
 		synchronized (this.latest) {
 			token = ++this.pauses;
@@ -62,10 +66,10 @@ public class PartitionBackOff implements DisposableBean {
 			container.pausePartition(partition);
 		}
 		logger.debug(() -> "Pausing " + partition + " of " + container + " until " + resumeAt);
-		this.scheduler.schedule(() -> resume(paused, token), resumeAt);
+		this.scheduler.schedule(() -> resume(paused, token, waits), resumeAt);
 	}
 
-	private void resume(Paused paused, long token) {
+	private void resume(Paused paused, long token, BackOffFetchWait.@Nullable Waits waits) {
 		synchronized (this.latest) {
 			if (!this.latest.remove(paused, token)) {
 				logger.debug(() -> "Not resuming " + paused.partition() + " of " + paused.container()
@@ -75,6 +79,9 @@ public class PartitionBackOff implements DisposableBean {
 			logger.debug(() -> "Resuming " + paused.partition() + " of " + paused.container());
 			// Also wakes the consumer, so that the partition is fetched again without waiting for the poll timeout.
 			paused.container().resumePartition(paused.partition());
+			if (waits != null) {
+				waits.resumed();
+			}
 		}
 	}
 

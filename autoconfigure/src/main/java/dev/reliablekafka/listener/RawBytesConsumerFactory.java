@@ -3,10 +3,12 @@ package dev.reliablekafka.listener;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+
+import dev.reliablekafka.blocking.ArrivalSignallingDeserializer;
+import dev.reliablekafka.blocking.BackOffFetchWait;
 
 /**
  * Creates reliable consumers, which read raw bytes, and with each one the application's deserializers that
@@ -23,6 +25,8 @@ final class RawBytesConsumerFactory extends DefaultKafkaConsumerFactory<Object, 
 	RawBytesConsumerFactory(Map<String, Object> config, ConsumerDeserializers deserializers) {
 		super(config, rawBytes(), rawBytes());
 		this.deserializers = deserializers;
+		// First, so that it wraps the consumer Kafka created: keeps fetches short only around back-offs.
+		addPostProcessor(new BackOffFetchWait<>());
 		addListener(new Listener<>() {
 
 			@Override
@@ -61,7 +65,7 @@ final class RawBytesConsumerFactory extends DefaultKafkaConsumerFactory<Object, 
 
 	private static Deserializer<Object> rawBytes() {
 		@SuppressWarnings({ "unchecked", "rawtypes" })
-		Deserializer<Object> bytes = (Deserializer) new ByteArrayDeserializer();
+		Deserializer<Object> bytes = (Deserializer) new ArrivalSignallingDeserializer();
 		return bytes;
 	}
 

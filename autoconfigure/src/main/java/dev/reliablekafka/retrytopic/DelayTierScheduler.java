@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -21,6 +20,8 @@ import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 
+import dev.reliablekafka.blocking.ArrivalSignallingDeserializer;
+import dev.reliablekafka.blocking.BackOffFetchWait;
 import dev.reliablekafka.blocking.PartitionBackOff;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.topics.TopicNaming;
@@ -116,6 +117,19 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
+	 * The scheduler's consumers: after a paused tier partition resumes, its next fetch waits for the one in
+	 * flight, which the broker holds for {@code fetch.max.wait.ms} when no tier has new records. Their fetches are
+	 * short only around due times ({@link BackOffFetchWait}), which keeps hand-offs punctual without 100 empty
+	 * fetches a second while tiers are idle.
+	 */
+	private static ConsumerFactory<byte[], byte[]> schedulerConsumers(Map<String, Object> config) {
+		DefaultKafkaConsumerFactory<byte[], byte[]> factory = new DefaultKafkaConsumerFactory<>(config,
+				new ArrivalSignallingDeserializer(), new ArrivalSignallingDeserializer());
+		factory.addPostProcessor(new BackOffFetchWait<>());
+		return factory;
+	}
+
+	/**
 	 * Use this consumer factory instead of one built from the consumer configuration (for tests).
 	 * @param consumerFactory the factory
 	 */
@@ -135,12 +149,8 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-		// After a paused partition resumes, its next fetch waits for the one in flight, which the broker holds
-		// for up to this long when no tier has new records: keep redeliveries punctual. The price is up to 100
-		// empty fetches a second while tiers are idle and not paused.
-		config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
 		ConsumerFactory<byte[], byte[]> consumerFactory = (this.consumerFactory != null) ? this.consumerFactory
-				: new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+				: schedulerConsumers(config);
 		// Every tier of the namespace, not only those today's listeners reach: records parked under other delay
 		// levels, or by listeners that are now BLOCKING or gone, are still handed over.
 		Set<String> named = TierSubscription.topics(topics, this.configuredTiers.get(), this.adminConfig);

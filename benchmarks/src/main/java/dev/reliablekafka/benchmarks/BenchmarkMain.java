@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  */
 public final class BenchmarkMain {
 
-	private static final Set<String> ALL = Set.of("1", "2", "3", "4", "5", "7", "8");
+	private static final Set<String> ALL = Set.of("1", "2", "3", "4", "5", "7", "8", "9");
 
 	private BenchmarkMain() {
 	}
@@ -78,6 +78,7 @@ public final class BenchmarkMain {
 			all.put("5", scenarios::parkedBacklog);
 			all.put("7", scenarios::topicFootprint);
 			all.put("8", new OutageScenario(broker, scale)::run);
+			all.put("9", new BackOffPrecision(broker, scale)::run);
 			all.forEach((number, scenario) -> {
 				if (only.contains(number)) {
 					Instant scenarioStart = Instant.now();

@@ -16,6 +16,7 @@ class BenchmarkSmokeTests {
 		assertThat(report).contains("## 1. Healthy path", "## 2. BLOCKING isolation", "## 3. 10 % of records fail once",
 				"## 4. Redelivery lateness", "## 5. Parked backlog", "## 6. Exactly-once hand-off",
 				"## 7. Topic footprint", "## 3 and 6 with +5 ms per round trip", "## 8. Outage");
+		assertThat(report).contains("## 9. Back-off precision");
 		assertThat(report).doesNotContain("NaN", "Infinity");
 	}
 
