@@ -11,6 +11,8 @@ import org.springframework.kafka.config.AbstractKafkaListenerEndpoint;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpoint;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.ConsumerPostProcessor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.support.TopicPartitionOffset;
@@ -20,6 +22,7 @@ import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
 import dev.reliablekafka.retrytopic.OptionalRetryTopics;
 import dev.reliablekafka.retrytopic.RetryTopicStartPosition;
+import dev.reliablekafka.routing.CommitGate;
 
 /**
  * The container factory of reliable listeners. Spring Kafka looks this bean up while it post-processes each
@@ -46,10 +49,25 @@ public class ReliableListenerContainerFactory
 			Supplier<ListenerPolicies> policies) {
 		this.delegate = SingletonSupplier.of(() -> {
 			ConcurrentKafkaListenerContainerFactory<Object, Object> factory = delegate.get();
-			factory.getConsumerFactory().addPostProcessor(this.optionalRetryTopics);
+			addInsideCommitGate(factory.getConsumerFactory(), this.optionalRetryTopics);
 			return factory;
 		});
 		this.policies = policies;
+	}
+
+	/**
+	 * Add a consumer wrapper inside the commit gate: the failure router finds the gate on the consumer the container
+	 * hands it, and pipelines forwards only there, so the gate must stay the outermost wrapper.
+	 */
+	private static void addInsideCommitGate(ConsumerFactory<Object, Object> consumerFactory,
+			ConsumerPostProcessor<Object, Object> wrapper) {
+		List<ConsumerPostProcessor<Object, Object>> gates = consumerFactory.getPostProcessors()
+			.stream()
+			.filter(CommitGate.class::isInstance)
+			.toList();
+		gates.forEach(consumerFactory::removePostProcessor);
+		consumerFactory.addPostProcessor(wrapper);
+		gates.forEach(consumerFactory::addPostProcessor);
 	}
 
 	/**
