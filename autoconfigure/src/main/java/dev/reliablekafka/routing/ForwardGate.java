@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 
@@ -214,11 +215,28 @@ final class ForwardGate implements InvocationHandler {
 		if (!sync) {
 			this.delegate.commitAsync(offsets, (last instanceof OffsetCommitCallback given) ? given : LOGGING_CALLBACK);
 		}
-		else if (last instanceof Duration timeout) {
-			this.delegate.commitSync(offsets, timeout);
-		}
 		else {
-			this.delegate.commitSync(offsets);
+			commitSync(offsets, (last instanceof Duration timeout) ? timeout : null);
+		}
+	}
+
+	/**
+	 * Commit offsets the gate allowed. A commit refused because the group is rebalancing is held here, as it was
+	 * allowed, not left to the caller: the container would commit its own, uncapped offsets again after the next
+	 * poll, when a partition rewound since may no longer be held.
+	 */
+	private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, @Nullable Duration timeout) {
+		try {
+			if (timeout != null) {
+				this.delegate.commitSync(offsets, timeout);
+			}
+			else {
+				this.delegate.commitSync(offsets);
+			}
+		}
+		catch (RebalanceInProgressException ex) {
+			logger.debug(ex, () -> "Holding " + offsets + " until the group has rebalanced");
+			offsets.forEach(this.held::refused);
 		}
 	}
 

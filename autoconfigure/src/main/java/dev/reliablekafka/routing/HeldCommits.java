@@ -24,6 +24,16 @@ final class HeldCommits {
 		this.held.put(partition, new Held(requested, committed));
 	}
 
+	/**
+	 * Hold a commit the consumer refused, to commit it again later; a commit held back further on stays held, now
+	 * without what was refused.
+	 */
+	void refused(TopicPartition partition, OffsetAndMetadata offset) {
+		Held before = this.held.get(partition);
+		this.held.put(partition, (before != null)
+				? new Held(before.requested(), Math.min(before.committed(), offset.offset() - 1)) : new Held(offset, -1));
+	}
+
 	void forget(Collection<TopicPartition> partitions) {
 		partitions.forEach(this.held::remove);
 	}
