@@ -66,6 +66,9 @@ final class ForwardGate implements InvocationHandler {
 
 	private @Nullable PollTransaction transaction;
 
+	// A transaction is committing: it stays this consumer's until every forward in it is resolved.
+	private boolean committing;
+
 	private ForwardGate(Consumer<?, ?> delegate, Duration forwardTimeout, Duration commitWait) {
 		this.delegate = delegate;
 		this.forwardTimeout = forwardTimeout;
@@ -136,6 +139,9 @@ final class ForwardGate implements InvocationHandler {
 	 */
 	CompletableFuture<?> sendInTransaction(RecordForwarder forwarder, ConsumerRecord<?, ?> record, String topic,
 			Headers headers) {
+		if (this.committing) {
+			throw new IllegalStateException("No forward may join a transaction while it commits");
+		}
 		if (this.transaction == null) {
 			this.transaction = new PollTransaction(forwarder);
 		}
@@ -270,8 +276,14 @@ final class ForwardGate implements InvocationHandler {
 		if (open == null || allowed.isEmpty()) {
 			return allowed;
 		}
-		this.transaction = null;
-		return open.commit(allowed, this.forwards, this.delegate.groupMetadata(), this.forwardTimeout);
+		this.committing = true;
+		try {
+			return open.commit(allowed, this.forwards, this.delegate.groupMetadata(), this.forwardTimeout);
+		}
+		finally {
+			this.committing = false;
+			this.transaction = null;
+		}
 	}
 
 	/**
