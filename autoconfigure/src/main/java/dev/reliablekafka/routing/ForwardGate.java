@@ -123,11 +123,12 @@ final class ForwardGate implements InvocationHandler {
 		if (forward.await(deadline) == InFlightForward.Outcome.ACKNOWLEDGED) {
 			return true;
 		}
-		if (this.transaction == null) {
-			// The record stays in place and its caller rewinds it: nothing to do at the next commit.
-			this.forwards.remove(partition, forward);
-		}
-		// In a transaction, the failed forward makes the next commit abort it and rewind its partitions.
+		// The record stays in place and its caller rewinds it.
+		this.forwards.remove(partition, forward);
+		// A transaction with a failed forward in it can only abort (a failed send leaves the producer in error):
+		// abort it now, rewinding its partitions, so that nothing of it commits and the next forward starts anew.
+		abortTransaction(new ForwardingFailedException("A forward failed",
+				new IllegalStateException("The forward of offset " + forward.offset() + " was not acknowledged")));
 		return false;
 	}
 
@@ -145,7 +146,21 @@ final class ForwardGate implements InvocationHandler {
 		if (this.transaction == null) {
 			this.transaction = new PollTransaction(forwarder);
 		}
-		return this.transaction.send(record, topic, headers);
+		try {
+			return this.transaction.send(record, topic, headers);
+		}
+		catch (RuntimeException ex) {
+			abortTransaction(ex);
+			throw ex;
+		}
+	}
+
+	private void abortTransaction(RuntimeException cause) {
+		PollTransaction open = this.transaction;
+		if (open != null) {
+			this.transaction = null;
+			open.abort(this.forwards, cause);
+		}
 	}
 
 	@Override
