@@ -196,6 +196,12 @@ public class FailureRouter implements CommonErrorHandler {
 	 */
 	private boolean handOver(ConsumerRecord<?, ?> consumed, Exception thrown, InPlaceRetries.Failure failure,
 			Consumer<?, ?> consumer, boolean pipelined) {
+		ForwardGate gate = ForwardGate.of(consumer);
+		if (gate != null && gate.isRewoundBelow(consumed)) {
+			// Its commit is held below a rewound record and it comes back with it: forwarded then, once.
+			logger.debug(() -> describe(consumed) + " failed behind a rewound record; it is delivered again");
+			return true;
+		}
 		// Reconsume count, message id and origin come from the record only where they were written for this group.
 		ConsumerRecord<?, ?> failed = this.headerTrust.view(consumed);
 		boolean retryable = !this.notRetryable.match(thrown);

@@ -113,6 +113,14 @@ final class ForwardGate implements InvocationHandler {
 	}
 
 	/**
+	 * Return whether a record's partition was rewound to a record before it, whose redelivery brings it back.
+	 */
+	boolean isRewoundBelow(ConsumerRecord<?, ?> record) {
+		return this.forwards.capped(new TopicPartition(record.topic(), record.partition()), record.offset())
+				< record.offset();
+	}
+
+	/**
 	 * Register a forward and wait for its outcome, for a record whose next step depends on it.
 	 * @return whether the broker acknowledged it
 	 */
