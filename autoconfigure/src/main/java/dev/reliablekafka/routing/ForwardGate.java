@@ -69,6 +69,9 @@ final class ForwardGate implements InvocationHandler {
 	// A transaction is committing: it stays this consumer's until every forward in it is resolved.
 	private boolean committing;
 
+	// What the last commit committed with the transaction, for its callback.
+	private Map<TopicPartition, OffsetAndMetadata> committedInTransaction = Map.of();
+
 	private ForwardGate(Consumer<?, ?> delegate, Duration forwardTimeout, Duration commitWait) {
 		this.delegate = delegate;
 		this.forwardTimeout = forwardTimeout;
@@ -234,15 +237,21 @@ final class ForwardGate implements InvocationHandler {
 	// Every variant of commitSync and commitAsync: the offsets (else the positions), then a timeout or callback.
 	@SuppressWarnings("unchecked")
 	private void commit(boolean sync, Object[] args) {
+		Object last = (args.length > 0) ? args[args.length - 1] : null;
+		OffsetCommitCallback callback = (!sync && last instanceof OffsetCommitCallback given) ? given : null;
+		this.committedInTransaction = Map.of();
 		Map<TopicPartition, OffsetAndMetadata> offsets = gate(
 				(args.length > 0 && args[0] instanceof Map<?, ?> map) ? (Map<TopicPartition, OffsetAndMetadata>) map
-						: positions());
+						: positions(), callback);
 		if (offsets.isEmpty()) {
+			if (callback != null) {
+				// Committed with a transaction, or nothing left to commit now: the caller hears of it all the same.
+				callback.onComplete(this.committedInTransaction, null);
+			}
 			return;
 		}
-		Object last = (args.length > 0) ? args[args.length - 1] : null;
 		if (!sync) {
-			this.delegate.commitAsync(offsets, (last instanceof OffsetCommitCallback given) ? given : LOGGING_CALLBACK);
+			this.delegate.commitAsync(offsets, (callback != null) ? callback : LOGGING_CALLBACK);
 		}
 		else {
 			commitSync(offsets, (last instanceof Duration timeout) ? timeout : null);
@@ -278,7 +287,8 @@ final class ForwardGate implements InvocationHandler {
 	/**
 	 * Return the offsets that may be committed of those requested, after waiting for the forwards they cover.
 	 */
-	private Map<TopicPartition, OffsetAndMetadata> gate(Map<TopicPartition, OffsetAndMetadata> requested) {
+	private Map<TopicPartition, OffsetAndMetadata> gate(Map<TopicPartition, OffsetAndMetadata> requested,
+			@Nullable OffsetCommitCallback callback) {
 		long deadline = System.nanoTime() + (this.revoking ? this.forwardTimeout : this.commitWait).toNanos();
 		Map<TopicPartition, OffsetAndMetadata> allowed = new LinkedHashMap<>();
 		PollTransaction open = this.transaction;
@@ -293,7 +303,7 @@ final class ForwardGate implements InvocationHandler {
 			}
 			allowed.put(partition, new OffsetAndMetadata(committable, offset.metadata()));
 			if (!this.forwards.isRewound(partition)) {
-				this.held.hold(partition, offset, committable);
+				this.held.hold(partition, offset, committable, callback);
 			}
 		});
 		if (open == null || allowed.isEmpty()) {
@@ -301,7 +311,12 @@ final class ForwardGate implements InvocationHandler {
 		}
 		this.committing = true;
 		try {
-			return open.commit(allowed, this.forwards, this.delegate.groupMetadata(), this.forwardTimeout);
+			Map<TopicPartition, OffsetAndMetadata> left = open.commit(allowed, this.forwards,
+					this.delegate.groupMetadata(), this.forwardTimeout);
+			if (left.isEmpty()) {
+				this.committedInTransaction = allowed;
+			}
+			return left;
 		}
 		finally {
 			this.committing = false;
@@ -314,10 +329,8 @@ final class ForwardGate implements InvocationHandler {
 	 */
 	private void commitAcknowledged() {
 		if (!this.held.isEmpty()) {
-			Map<TopicPartition, OffsetAndMetadata> offsets = this.held.settle(this.forwards);
-			if (!offsets.isEmpty()) {
-				this.delegate.commitAsync(offsets, LOGGING_CALLBACK);
-			}
+			this.held.settle(this.forwards, LOGGING_CALLBACK).forEach((callback, offsets) ->
+					this.delegate.commitAsync(offsets, callback));
 		}
 	}
 
@@ -332,7 +345,7 @@ final class ForwardGate implements InvocationHandler {
 		boolean wasRevoking = this.revoking;
 		this.revoking = true;
 		try {
-			Map<TopicPartition, OffsetAndMetadata> allowed = gate(offsets);
+			Map<TopicPartition, OffsetAndMetadata> allowed = gate(offsets, null);
 			if (!allowed.isEmpty()) {
 				this.delegate.commitSync(allowed, this.forwardTimeout);
 			}
