@@ -112,7 +112,16 @@ final class ForwardGate implements InvocationHandler {
 	 * @param forward the forward
 	 */
 	void register(TopicPartition partition, InFlightForward forward) {
-		this.forwards.register(partition, forward);
+		track(partition, forward);
+	}
+
+	// Every forward tracked belongs to the open transaction, if one is: one superseded would commit with it.
+	private void track(TopicPartition partition, InFlightForward forward) {
+		if (this.forwards.register(partition, forward) && this.transaction != null) {
+			abortTransaction(new ForwardingFailedException("A record was forwarded twice in one transaction",
+					new IllegalStateException("Offset " + forward.offset() + " of " + partition
+							+ " was delivered again")));
+		}
 	}
 
 	/**
@@ -128,7 +137,7 @@ final class ForwardGate implements InvocationHandler {
 	 * @return whether the broker acknowledged it
 	 */
 	boolean registerAndAwait(TopicPartition partition, InFlightForward forward) {
-		this.forwards.register(partition, forward);
+		track(partition, forward);
 		// Twice the forward timeout: a forward refused as too large is sent once more.
 		long deadline = System.nanoTime() + 2 * this.forwardTimeout.toNanos();
 		if (forward.await(deadline) == InFlightForward.Outcome.ACKNOWLEDGED) {
