@@ -64,6 +64,9 @@ public class FailureRouter implements CommonErrorHandler {
 
 	private final HandOverCommits commits;
 
+	// Records whose forward in a transaction was refused as too large: forwarded without the stack trace next.
+	private final TooLargeRecords tooLarge = new TooLargeRecords();
+
 	// Per consumer thread: the consumers of a concurrent container share the router.
 	private final ThreadLocal<Boolean> forwardingFailed = ThreadLocal.withInitial(() -> false);
 
@@ -193,6 +196,12 @@ public class FailureRouter implements CommonErrorHandler {
 	 */
 	private boolean handOver(ConsumerRecord<?, ?> consumed, Exception thrown, InPlaceRetries.Failure failure,
 			Consumer<?, ?> consumer, boolean pipelined) {
+		ForwardGate gate = ForwardGate.of(consumer);
+		if (gate != null && gate.isRewoundBelow(consumed)) {
+			// Its commit is held below a rewound record and it comes back with it: forwarded then, once.
+			logger.debug(() -> describe(consumed) + " failed behind a rewound record; it is delivered again");
+			return true;
+		}
 		// Reconsume count, message id and origin come from the record only where they were written for this group.
 		ConsumerRecord<?, ?> failed = this.headerTrust.view(consumed);
 		boolean retryable = !this.notRetryable.match(thrown);
@@ -262,7 +271,7 @@ public class FailureRouter implements CommonErrorHandler {
 			try {
 				TopicPartition partition = new TopicPartition(record.topic(), record.partition());
 				PipelinedForward forward = new PipelinedForward(record, topic, headers, forwarder, sender,
-						forwarder.isTransactional(), outcomes(handedOver));
+						forwarder.isTransactional(), this.tooLarge.remove(record), outcomes(handedOver));
 				if (pipelined) {
 					gate.register(partition, forward);
 					return true;
@@ -316,7 +325,12 @@ public class FailureRouter implements CommonErrorHandler {
 			@Override
 			public void failed(ConsumerRecord<?, ?> record, String topic, boolean brief, Throwable cause) {
 				FailureRouter.this.forwardingFailed.set(true);
-				if (brief) {
+				if (!brief && FailureText.causedBy(cause, RecordTooLargeException.class)) {
+					// Refused in a transaction, which it failed: sent without the stack trace when it comes back.
+					FailureRouter.this.tooLarge.add(record);
+					forwardedTooLarge(record, topic);
+				}
+				else if (brief) {
 					tooLarge(record, topic, cause);
 				}
 				else {
@@ -330,6 +344,11 @@ public class FailureRouter implements CommonErrorHandler {
 	private void forwardFailed(ConsumerRecord<?, ?> record, String topic, Throwable ex) {
 		logger.error(FailureText.loggable(ex), () -> describe(record) + " could not be forwarded to " + topic
 				+ "; it stays in place and is retried until the forward succeeds");
+	}
+
+	private void forwardedTooLarge(ConsumerRecord<?, ?> record, String topic) {
+		logger.warn(() -> describe(record) + " was too large for " + topic + " with the failure's stack trace; "
+				+ "it is delivered again and forwarded without it");
 	}
 
 	private void forwardedBrief(ConsumerRecord<?, ?> record, String topic) {

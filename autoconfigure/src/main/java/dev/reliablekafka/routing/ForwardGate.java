@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 
@@ -65,6 +66,12 @@ final class ForwardGate implements InvocationHandler {
 
 	private @Nullable PollTransaction transaction;
 
+	// A transaction is committing: it stays this consumer's until every forward in it is resolved.
+	private boolean committing;
+
+	// What the last commit committed with the transaction, for its callback.
+	private Map<TopicPartition, OffsetAndMetadata> committedInTransaction = Map.of();
+
 	private ForwardGate(Consumer<?, ?> delegate, Duration forwardTimeout, Duration commitWait) {
 		this.delegate = delegate;
 		this.forwardTimeout = forwardTimeout;
@@ -105,7 +112,24 @@ final class ForwardGate implements InvocationHandler {
 	 * @param forward the forward
 	 */
 	void register(TopicPartition partition, InFlightForward forward) {
-		this.forwards.register(partition, forward);
+		track(partition, forward);
+	}
+
+	// Every forward tracked belongs to the open transaction, if one is: one superseded would commit with it.
+	private void track(TopicPartition partition, InFlightForward forward) {
+		if (this.forwards.register(partition, forward) && this.transaction != null) {
+			abortTransaction(new ForwardingFailedException("A record was forwarded twice in one transaction",
+					new IllegalStateException("Offset " + forward.offset() + " of " + partition
+							+ " was delivered again")));
+		}
+	}
+
+	/**
+	 * Return whether a record's partition was rewound to a record before it, whose redelivery brings it back.
+	 */
+	boolean isRewoundBelow(ConsumerRecord<?, ?> record) {
+		return this.forwards.capped(new TopicPartition(record.topic(), record.partition()), record.offset())
+				< record.offset();
 	}
 
 	/**
@@ -113,17 +137,18 @@ final class ForwardGate implements InvocationHandler {
 	 * @return whether the broker acknowledged it
 	 */
 	boolean registerAndAwait(TopicPartition partition, InFlightForward forward) {
-		this.forwards.register(partition, forward);
+		track(partition, forward);
 		// Twice the forward timeout: a forward refused as too large is sent once more.
 		long deadline = System.nanoTime() + 2 * this.forwardTimeout.toNanos();
 		if (forward.await(deadline) == InFlightForward.Outcome.ACKNOWLEDGED) {
 			return true;
 		}
-		if (this.transaction == null) {
-			// The record stays in place and its caller rewinds it: nothing to do at the next commit.
-			this.forwards.remove(partition, forward);
-		}
-		// In a transaction, the failed forward makes the next commit abort it and rewind its partitions.
+		// The record stays in place and its caller rewinds it.
+		this.forwards.remove(partition, forward);
+		// A transaction with a failed forward in it can only abort (a failed send leaves the producer in error):
+		// abort it now, rewinding its partitions, so that nothing of it commits and the next forward starts anew.
+		abortTransaction(new ForwardingFailedException("A forward failed",
+				new IllegalStateException("The forward of offset " + forward.offset() + " was not acknowledged")));
 		return false;
 	}
 
@@ -135,10 +160,27 @@ final class ForwardGate implements InvocationHandler {
 	 */
 	CompletableFuture<?> sendInTransaction(RecordForwarder forwarder, ConsumerRecord<?, ?> record, String topic,
 			Headers headers) {
+		if (this.committing) {
+			throw new IllegalStateException("No forward may join a transaction while it commits");
+		}
 		if (this.transaction == null) {
 			this.transaction = new PollTransaction(forwarder);
 		}
-		return this.transaction.send(record, topic, headers);
+		try {
+			return this.transaction.send(record, topic, headers);
+		}
+		catch (RuntimeException ex) {
+			abortTransaction(ex);
+			throw ex;
+		}
+	}
+
+	private void abortTransaction(RuntimeException cause) {
+		PollTransaction open = this.transaction;
+		if (open != null) {
+			this.transaction = null;
+			open.abort(this.forwards, cause);
+		}
 	}
 
 	@Override
@@ -204,21 +246,44 @@ final class ForwardGate implements InvocationHandler {
 	// Every variant of commitSync and commitAsync: the offsets (else the positions), then a timeout or callback.
 	@SuppressWarnings("unchecked")
 	private void commit(boolean sync, Object[] args) {
+		Object last = (args.length > 0) ? args[args.length - 1] : null;
+		OffsetCommitCallback callback = (!sync && last instanceof OffsetCommitCallback given) ? given : null;
+		this.committedInTransaction = Map.of();
 		Map<TopicPartition, OffsetAndMetadata> offsets = gate(
 				(args.length > 0 && args[0] instanceof Map<?, ?> map) ? (Map<TopicPartition, OffsetAndMetadata>) map
-						: positions());
+						: positions(), callback);
 		if (offsets.isEmpty()) {
+			if (callback != null) {
+				// Committed with a transaction, or nothing left to commit now: the caller hears of it all the same.
+				callback.onComplete(this.committedInTransaction, null);
+			}
 			return;
 		}
-		Object last = (args.length > 0) ? args[args.length - 1] : null;
 		if (!sync) {
-			this.delegate.commitAsync(offsets, (last instanceof OffsetCommitCallback given) ? given : LOGGING_CALLBACK);
-		}
-		else if (last instanceof Duration timeout) {
-			this.delegate.commitSync(offsets, timeout);
+			this.delegate.commitAsync(offsets, (callback != null) ? callback : LOGGING_CALLBACK);
 		}
 		else {
-			this.delegate.commitSync(offsets);
+			commitSync(offsets, (last instanceof Duration timeout) ? timeout : null);
+		}
+	}
+
+	/**
+	 * Commit offsets the gate allowed. A commit refused because the group is rebalancing is held here, as it was
+	 * allowed, not left to the caller: the container would commit its own, uncapped offsets again after the next
+	 * poll, when a partition rewound since may no longer be held.
+	 */
+	private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, @Nullable Duration timeout) {
+		try {
+			if (timeout != null) {
+				this.delegate.commitSync(offsets, timeout);
+			}
+			else {
+				this.delegate.commitSync(offsets);
+			}
+		}
+		catch (RebalanceInProgressException ex) {
+			logger.debug(ex, () -> "Holding " + offsets + " until the group has rebalanced");
+			offsets.forEach(this.held::refused);
 		}
 	}
 
@@ -231,7 +296,8 @@ final class ForwardGate implements InvocationHandler {
 	/**
 	 * Return the offsets that may be committed of those requested, after waiting for the forwards they cover.
 	 */
-	private Map<TopicPartition, OffsetAndMetadata> gate(Map<TopicPartition, OffsetAndMetadata> requested) {
+	private Map<TopicPartition, OffsetAndMetadata> gate(Map<TopicPartition, OffsetAndMetadata> requested,
+			@Nullable OffsetCommitCallback callback) {
 		long deadline = System.nanoTime() + (this.revoking ? this.forwardTimeout : this.commitWait).toNanos();
 		Map<TopicPartition, OffsetAndMetadata> allowed = new LinkedHashMap<>();
 		PollTransaction open = this.transaction;
@@ -246,14 +312,25 @@ final class ForwardGate implements InvocationHandler {
 			}
 			allowed.put(partition, new OffsetAndMetadata(committable, offset.metadata()));
 			if (!this.forwards.isRewound(partition)) {
-				this.held.hold(partition, offset, committable);
+				this.held.hold(partition, offset, committable, callback);
 			}
 		});
 		if (open == null || allowed.isEmpty()) {
 			return allowed;
 		}
-		this.transaction = null;
-		return open.commit(allowed, this.forwards, this.delegate.groupMetadata(), this.forwardTimeout);
+		this.committing = true;
+		try {
+			Map<TopicPartition, OffsetAndMetadata> left = open.commit(allowed, this.forwards,
+					this.delegate.groupMetadata(), this.forwardTimeout);
+			if (left.isEmpty()) {
+				this.committedInTransaction = allowed;
+			}
+			return left;
+		}
+		finally {
+			this.committing = false;
+			this.transaction = null;
+		}
 	}
 
 	/**
@@ -261,10 +338,8 @@ final class ForwardGate implements InvocationHandler {
 	 */
 	private void commitAcknowledged() {
 		if (!this.held.isEmpty()) {
-			Map<TopicPartition, OffsetAndMetadata> offsets = this.held.settle(this.forwards);
-			if (!offsets.isEmpty()) {
-				this.delegate.commitAsync(offsets, LOGGING_CALLBACK);
-			}
+			this.held.settle(this.forwards, LOGGING_CALLBACK).forEach((callback, offsets) ->
+					this.delegate.commitAsync(offsets, callback));
 		}
 	}
 
@@ -279,7 +354,7 @@ final class ForwardGate implements InvocationHandler {
 		boolean wasRevoking = this.revoking;
 		this.revoking = true;
 		try {
-			Map<TopicPartition, OffsetAndMetadata> allowed = gate(offsets);
+			Map<TopicPartition, OffsetAndMetadata> allowed = gate(offsets, null);
 			if (!allowed.isEmpty()) {
 				this.delegate.commitSync(allowed, this.forwardTimeout);
 			}

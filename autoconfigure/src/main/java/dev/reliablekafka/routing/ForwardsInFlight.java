@@ -35,13 +35,20 @@ final class ForwardsInFlight {
 		this.consumer = consumer;
 	}
 
-	void register(TopicPartition partition, InFlightForward forward) {
+	/**
+	 * Register a forward.
+	 * @return whether it superseded forwards of the same or later records (the record was delivered again)
+	 */
+	boolean register(TopicPartition partition, InFlightForward forward) {
 		ArrayDeque<InFlightForward> forwards = this.inFlight.computeIfAbsent(partition, key -> new ArrayDeque<>());
+		boolean superseded = false;
 		// A record delivered again: the forwards of it and of the records behind it are superseded.
 		while (!forwards.isEmpty() && forwards.peekLast().offset() >= forward.offset()) {
 			forwards.pollLast();
+			superseded = true;
 		}
 		forwards.addLast(forward);
+		return superseded;
 	}
 
 	void remove(TopicPartition partition, InFlightForward forward) {

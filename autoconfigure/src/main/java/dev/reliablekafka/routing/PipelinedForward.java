@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A failed record on its way to a delay tier or the dead-letter topic, sent without waiting. It is resolved on
  * the consumer's thread when a commit needs it: a forward the broker refuses as too large is sent once more
- * without the failure's stack trace (the key and value are never altered), and a forward not acknowledged within
+ * without the failure's stack trace (the key and value are never altered; with transactions on, the refusal fails
+ * the transaction and the brief form is sent when the record is delivered again), and a forward not acknowledged within
  * the forward timeout counts as failed.
  */
 final class PipelinedForward implements InFlightForward {
@@ -47,6 +48,16 @@ final class PipelinedForward implements InFlightForward {
 	 */
 	PipelinedForward(ConsumerRecord<?, ?> record, String topic, Headers headers, RecordForwarder forwarder,
 			Sender sender, boolean transactional, Outcomes outcomes) {
+		this(record, topic, headers, forwarder, sender, transactional, false, outcomes);
+	}
+
+	/**
+	 * Send a record, without the failure's stack trace if {@code brief}.
+	 * @throws RuntimeException if the send failed at once
+	 */
+	PipelinedForward(ConsumerRecord<?, ?> record, String topic, Headers headers, RecordForwarder forwarder,
+			Sender sender, boolean transactional, boolean brief, Outcomes outcomes) {
+		this.brief = brief;
 		this.record = record;
 		this.topic = topic;
 		this.headers = headers;
@@ -55,7 +66,7 @@ final class PipelinedForward implements InFlightForward {
 		this.outcomes = outcomes;
 		this.transactional = transactional;
 		this.expiry = System.nanoTime() + forwarder.timeout().toNanos();
-		this.sent = sender.send(record, topic, headers);
+		this.sent = sender.send(record, topic, brief ? FailureHeaders.brief(headers) : headers);
 	}
 
 	@Override
@@ -87,7 +98,8 @@ final class PipelinedForward implements InFlightForward {
 			}
 			catch (ExecutionException ex) {
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-				if (this.brief || !FailureText.causedBy(cause, RecordTooLargeException.class)) {
+				// In a transaction the refusal fails it: the brief form is sent when the record comes back.
+				if (this.brief || this.transactional || !FailureText.causedBy(cause, RecordTooLargeException.class)) {
 					failed(cause);
 				}
 				else {

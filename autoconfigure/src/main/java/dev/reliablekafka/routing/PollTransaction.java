@@ -91,6 +91,17 @@ final class PollTransaction {
 	}
 
 	/**
+	 * Abort the transaction before its commit, because a forward in it failed: its forwards are undone and their
+	 * partitions rewound to them.
+	 */
+	void abort(ForwardsInFlight forwards, RuntimeException cause) {
+		logger.warn(() -> "A transaction of forwards from " + this.firstForwarded.keySet() + " was aborted ("
+				+ cause + "); their records are delivered again");
+		this.forwarder.transactions().abort(this.producer, cause);
+		forwards.rollBack(this.firstForwarded, cause, List.of());
+	}
+
+	/**
 	 * Give the transaction up before its commit, because partitions were given up or the consumer closes: its
 	 * forwards are undone and the partitions still held rewound to them.
 	 */

@@ -108,9 +108,14 @@ final class TransactionalHandOff {
 			abort(producer, ex);
 			throw new ForwardingFailedException("A forward failed: " + ex, ex);
 		}
-		@Nullable RuntimeException unresolved = commit(producer);
-		// A producer whose commit failed or timed out is not reused: its factory closes it.
-		close(producer);
+		@Nullable RuntimeException unresolved;
+		try {
+			unresolved = commit(producer);
+		}
+		finally {
+			// A producer whose commit failed or timed out is not reused: its factory closes it.
+			close(producer);
+		}
 		if (unresolved == null) {
 			return;
 		}

@@ -57,7 +57,7 @@ final class GatedContainer implements AutoCloseable {
 
 	static final String TIER = "app.delay.1s";
 
-	final MockProducer<byte[], byte[]> producer = new KeptOpenProducer();
+	final KeptOpenProducer producer = new KeptOpenProducer();
 
 	private final boolean transactional;
 
@@ -79,6 +79,12 @@ final class GatedContainer implements AutoCloseable {
 	private boolean subscribing;
 
 	private volatile boolean revokeAtNextPoll;
+
+	/** thrown by the next commitSync, after failing the next pending send. */
+	volatile @Nullable RuntimeException nextCommitFailure;
+
+	/** each commit with how many deliveries the listener had seen then. */
+	final List<String> commitsWithDeliveries = new ArrayList<>();
 
 	private @Nullable ConsumerRebalanceListener rebalanceListener;
 
@@ -239,6 +245,12 @@ final class GatedContainer implements AutoCloseable {
 			return null;
 		}).given(consumer).seek(any(TopicPartition.class), anyLong());
 		willAnswer(invocation -> {
+			RuntimeException failure = this.nextCommitFailure;
+			if (failure != null) {
+				this.nextCommitFailure = null;
+				this.producer.errorNext(new IllegalStateException("broker unavailable"));
+				throw failure;
+			}
 			committed(invocation.getArgument(0));
 			return null;
 		}).given(consumer).commitSync(any(Map.class), any());
@@ -258,6 +270,7 @@ final class GatedContainer implements AutoCloseable {
 		Map<TopicPartition, Long> commit = new LinkedHashMap<>();
 		offsets.forEach((partition, offset) -> commit.put(partition, offset.offset()));
 		this.commitMaps.add(commit);
+		this.commitsWithDeliveries.add(commit + " after " + this.delivered + " delivered");
 		this.calls.add("commit " + commit);
 	}
 
@@ -282,7 +295,7 @@ final class GatedContainer implements AutoCloseable {
 	 * A producer that completes sends only when told, and that the template's close after each send leaves open,
 	 * as the producer factory's cache would.
 	 */
-	private static final class KeptOpenProducer extends MockProducer<byte[], byte[]> {
+	static final class KeptOpenProducer extends MockProducer<byte[], byte[]> {
 
 		KeptOpenProducer() {
 			super(false, null, new ByteArraySerializer(), new ByteArraySerializer());
@@ -294,6 +307,36 @@ final class GatedContainer implements AutoCloseable {
 
 		@Override
 		public void close(Duration timeout) {
+		}
+
+		/** like a real producer, a failed send in a transaction fails every later send until abort. */
+		volatile boolean poisoning;
+
+		private volatile boolean poisoned;
+
+		@Override
+		public synchronized boolean errorNext(RuntimeException e) {
+			if (this.poisoning && transactionInFlight()) {
+				this.poisoned = true;
+			}
+			return super.errorNext(e);
+		}
+
+		@Override
+		public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+				org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record,
+				org.apache.kafka.clients.producer.Callback callback) {
+			if (this.poisoned) {
+				throw new org.apache.kafka.common.KafkaException(
+						"Cannot execute transactional method because we are in an error state");
+			}
+			return super.send(record, callback);
+		}
+
+		@Override
+		public void abortTransaction() {
+			this.poisoned = false;
+			super.abortTransaction();
 		}
 
 	}
