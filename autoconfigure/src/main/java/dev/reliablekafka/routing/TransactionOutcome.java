@@ -28,6 +28,9 @@ final class TransactionOutcome {
 
 	private static final LogAccessor logger = new LogAccessor(TransactionOutcome.class);
 
+	/** Start of the offset metadata that marks the offsets of one of Reliable Kafka's transactions. */
+	static final String MARKER_PREFIX = "rk-tx;";
+
 	private static final long POLL_INTERVAL_MILLIS = 200;
 
 	private final Map<String, Object> adminConfig = new HashMap<>();
@@ -69,9 +72,13 @@ final class TransactionOutcome {
 						.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 					// A partition whose offset is not stable yet is left out of the answer.
 					if (committed.keySet().containsAll(offsets.keySet())) {
+						// Exactly this transaction's offsets, marked as only it marks them. Anything else, even an offset
+						// as far from an earlier commit, tells only that it did not commit, or was overwritten since:
+						// the records are then forwarded again, a duplicate at worst, never a loss.
 						return offsets.entrySet().stream().allMatch(offset -> {
 							OffsetAndMetadata found = committed.get(offset.getKey());
-							return found != null && found.offset() >= offset.getValue().offset();
+							return found != null && found.offset() == offset.getValue().offset()
+									&& offset.getValue().metadata().equals(found.metadata());
 						});
 					}
 				}

@@ -1,12 +1,15 @@
 package dev.reliablekafka.routing;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -42,6 +45,11 @@ final class TransactionalHandOff {
 	private final Duration timeout;
 
 	private final TransactionOutcome outcome;
+
+	/** Tells this run's transactions apart from every other commit of a group's offsets (see {@link #marked}). */
+	private static final String RUN = Long.toHexString(new SecureRandom().nextLong());
+
+	private static final AtomicLong transactions = new AtomicLong();
 
 	TransactionalHandOff(ProducerFactory<byte[], byte[]> producerFactory, Duration timeout) {
 		this.producerFactory = producerFactory;
@@ -101,8 +109,9 @@ final class TransactionalHandOff {
 			abort(producer, new IllegalArgumentException("A transactional hand-off needs the offsets it commits"));
 			throw new IllegalArgumentException("A transactional hand-off needs the offsets it commits");
 		}
+		Map<TopicPartition, OffsetAndMetadata> marked = marked(offsets);
 		try {
-			producer.sendOffsetsToTransaction(offsets, group);
+			producer.sendOffsetsToTransaction(marked, group);
 		}
 		catch (RuntimeException ex) {
 			abort(producer, ex);
@@ -126,7 +135,7 @@ final class TransactionalHandOff {
 		// An interrupt waits until the outcome is known: the caller must not act on a guess.
 		boolean interrupted = (unresolved instanceof InterruptException) && Thread.interrupted();
 		try {
-			committed = this.outcome.committed(group.groupId(), offsets);
+			committed = this.outcome.committed(group.groupId(), marked);
 		}
 		finally {
 			if (interrupted) {
@@ -139,6 +148,19 @@ final class TransactionalHandOff {
 		}
 		logger.info(() -> "The transaction of " + records + " records and offsets " + offsets
 				+ " was committed although its commit timed out");
+	}
+
+	/**
+	 * Mark the offsets of one transaction with metadata no other commit carries, so that the outcome of an
+	 * unanswered commit is read from the group's offsets only when they are exactly this transaction's: an offset
+	 * the group had already committed as far, before a replay, would otherwise pass for it.
+	 */
+	private static Map<TopicPartition, OffsetAndMetadata> marked(Map<TopicPartition, OffsetAndMetadata> offsets) {
+		String marker = TransactionOutcome.MARKER_PREFIX + RUN + "-" + transactions.incrementAndGet();
+		Map<TopicPartition, OffsetAndMetadata> marked = new HashMap<>();
+		offsets.forEach((partition, offset) -> marked.put(partition,
+				new OffsetAndMetadata(offset.offset(), offset.leaderEpoch(), marker)));
+		return marked;
 	}
 
 	/**

@@ -60,11 +60,13 @@ class LostEndTxnAnswerTests {
 				kafka.send(topic, 0, "A", "fails");
 				kafka.send(topic, 0, "B", "succeeds");
 				ProcessingLog log = app.getBean(ProcessingLog.class);
-				// B comes after A in its partition: once B is processed, A's hand-off is settled.
+				// A's forward is pipelined, so B may be processed before A's transaction is even committed: wait for
+				// the withheld answer and the group's commit past both, which settles A's hand-off.
 				await().atMost(Duration.ofSeconds(60))
-					.until(() -> log.succeeded("orders").stream().anyMatch(entry -> entry.value().equals("succeeds")));
+					.until(() -> proxy.withheldAnswers() == 1
+							&& log.succeeded("orders").stream().anyMatch(entry -> entry.value().equals("succeeds"))
+							&& kafka.committed(group, new TopicPartition(topic, 0)) == 2);
 
-				assertThat(proxy.withheldAnswers()).isEqualTo(1);
 				assertThat(readCommitted(kafka, namespace + ".delay.1h")).extracting(ConsumerRecord::value)
 					.extracting(String::new)
 					.containsExactly("fails");

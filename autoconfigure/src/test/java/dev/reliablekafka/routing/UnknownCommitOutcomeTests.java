@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -30,12 +31,13 @@ import dev.reliablekafka.test.KafkaTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.awaitility.Awaitility.await;
 
 /**
  * When a commit keeps timing out, whether the transaction committed is read from the broker: its offsets are part of
- * it, so the group's stable committed offsets tell. Committed: the forward succeeded and must not be repeated.
+ * it, so the group's stable committed offsets tell, but only when they are exactly this transaction's, marked as
+ * only it marks them; an offset committed as far by anything else does not count (the success case, a real
+ * transaction whose answer is lost, is {@code LostEndTxnAnswerTests}).
  * Aborted: it failed and may be repeated. Still pending: the forward waits until the broker has decided.
  */
 @ParameterizedClass(name = "on {0}")
@@ -61,15 +63,44 @@ class UnknownCommitOutcomeTests {
 				CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> forward(forwarder, source, 1, group));
 				await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> !waiting.isDone());
 
-				// Committed: the forward succeeded, so its caller does not send the record again.
+				// That other transaction commits the very offset this one would have: it is not this one's, whose
+				// records were never written, so the forward failed and its record is sent again.
 				pending.commitTransaction();
-				assertThatNoException().isThrownBy(() -> waiting.get(30, TimeUnit.SECONDS));
+				assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> waiting.get(30, TimeUnit.SECONDS))
+					.withCauseInstanceOf(ForwardingFailedException.class)
+					.withMessageContaining("was aborted after its commit timed out");
 			}
 
 			// The group's committed offset falls short of this transaction's: it was aborted, the forward failed.
 			assertThatExceptionOfType(ForwardingFailedException.class)
 				.isThrownBy(() -> forward(forwarder, source, 2, group))
 				.withMessageContaining("was aborted after its commit timed out");
+
+			// The group had committed further already (a replay of an earlier record): that is no sign either.
+			assertThatExceptionOfType(ForwardingFailedException.class)
+				.isThrownBy(() -> forward(forwarder, source, 0, group))
+				.withMessageContaining("was aborted after its commit timed out");
+		}
+	}
+
+	@Test
+	void onlyTheTransactionsOwnMarkedOffsetsTellThatItCommitted() {
+		try (KafkaTestClient kafka = new KafkaTestClient(this.broker)) {
+			TopicPartition source = new TopicPartition(kafka.createTopic(KafkaTestClient.unique("orders"), 1), 0);
+			String group = KafkaTestClient.unique("order-service");
+			Map<TopicPartition, OffsetAndMetadata> ours = Map.of(source,
+					new OffsetAndMetadata(3, TransactionOutcome.MARKER_PREFIX + "test-1"));
+			try (KafkaProducer<byte[], byte[]> producer = transactionalProducer(kafka)) {
+				producer.initTransactions();
+				producer.beginTransaction();
+				producer.sendOffsetsToTransaction(ours, new ConsumerGroupMetadata(group));
+				producer.commitTransaction();
+			}
+			TransactionOutcome outcome = new TransactionOutcome(
+					Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), Duration.ofSeconds(5));
+			assertThat(outcome.committed(group, ours)).isTrue();
+			assertThat(outcome.committed(group, Map.of(source,
+					new OffsetAndMetadata(3, TransactionOutcome.MARKER_PREFIX + "test-2")))).isFalse();
 		}
 	}
 
