@@ -120,7 +120,7 @@ public class FailureRouter implements CommonErrorHandler {
 	@Override
 	public boolean handleOne(Exception thrown, ConsumerRecord<?, ?> record, Consumer<?, ?> consumer,
 			MessageListenerContainer container) {
-		if (FailureText.causedBy(thrown, CommitFailedException.class)) {
+		if (isCommitFailure(thrown)) {
 			commitFailed(thrown, record);
 			return false; // the container keeps the record and those behind it, and delivers them again
 		}
@@ -139,7 +139,7 @@ public class FailureRouter implements CommonErrorHandler {
 		// Put the failed record and everything behind it back first, so that nothing below can skip one.
 		RecordSeeks.rewind(records, consumer);
 		ConsumerRecord<?, ?> failed = records.get(0);
-		if (FailureText.causedBy(thrown, CommitFailedException.class)) {
+		if (isCommitFailure(thrown)) {
 			commitFailed(thrown, failed);
 			if (!(thrown instanceof CommitFailedException)) {
 				// The listener threw it: the container must not commit the record it failed on.
@@ -156,6 +156,15 @@ public class FailureRouter implements CommonErrorHandler {
 			return; // the container now commits the forwarded record, unless the router just did
 		}
 		retryInPlace(failed, consumer, container, failure, thrown, !this.notRetryable.match(thrown));
+	}
+
+	/**
+	 * Whether the container's or the listener's own commit failed: the exception itself, or the one the listener
+	 * threw when its acknowledgement failed. A listener failure that merely has a commit failure among its causes
+	 * (another consumer's) is a processing failure like any other.
+	 */
+	private static boolean isCommitFailure(Exception thrown) {
+		return thrown instanceof CommitFailedException || FailureHeaders.unwrap(thrown) instanceof CommitFailedException;
 	}
 
 	/**
