@@ -30,6 +30,7 @@ import dev.reliablekafka.policy.RetryTopicPolicy;
 import dev.reliablekafka.retrytopic.RetryTopicStartPosition;
 import dev.reliablekafka.routing.FailureRouter;
 import dev.reliablekafka.routing.HeaderTrust;
+import dev.reliablekafka.routing.RecordInProcess;
 
 /**
  * Builds the container factory of reliable listeners. Spring Boot's configurer applies every
@@ -242,7 +243,8 @@ public class ReliableContainerFactoryBuilder {
 	/**
 	 * Create the interceptor of one container: it deserializes each record with its consumer's deserializers and
 	 * writes the headers the listener sees, by the listener's policy and, in BLOCKING, with the attempt its
-	 * router counts; the application's own interceptor runs after it, on the deserialized record.
+	 * router counts; the application's own interceptor runs after it, on the deserialized record. First of all,
+	 * the commit gate learns which record is in process ({@link RecordInProcess}).
 	 */
 	private RecordInterceptor<Object, Object> interceptor(ListenerPolicy policy, CommonErrorHandler router,
 			@Nullable RecordInterceptor<Object, Object> application) {
@@ -250,7 +252,9 @@ public class ReliableContainerFactoryBuilder {
 				? failureRouter.inPlaceRetries() : null;
 		RecordInterceptor<Object, Object> deserializing = new DeserializingRecordInterceptor(
 				Objects.requireNonNull(this.deserializers), new DeliveryHeaders(new HeaderTrust(policy), inPlace));
-		return (application != null) ? new CompositeRecordInterceptor<>(deserializing, application) : deserializing;
+		RecordInterceptor<Object, Object> inProcess = new RecordInProcess<>();
+		return (application != null) ? new CompositeRecordInterceptor<>(inProcess, deserializing, application)
+				: new CompositeRecordInterceptor<>(inProcess, deserializing);
 	}
 
 }

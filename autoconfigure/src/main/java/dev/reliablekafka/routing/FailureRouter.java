@@ -120,6 +120,7 @@ public class FailureRouter implements CommonErrorHandler {
 	@Override
 	public boolean handleOne(Exception thrown, ConsumerRecord<?, ?> record, Consumer<?, ?> consumer,
 			MessageListenerContainer container) {
+		takeOver(consumer);
 		if (isCommitFailure(thrown)) {
 			commitFailed(thrown, record);
 			return false; // the container keeps the record and those behind it, and delivers them again
@@ -138,6 +139,7 @@ public class FailureRouter implements CommonErrorHandler {
 			MessageListenerContainer container) {
 		// Put the failed record and everything behind it back first, so that nothing below can skip one.
 		RecordSeeks.rewind(records, consumer);
+		takeOver(consumer);
 		ConsumerRecord<?, ?> failed = records.get(0);
 		if (isCommitFailure(thrown)) {
 			commitFailed(thrown, failed);
@@ -156,6 +158,17 @@ public class FailureRouter implements CommonErrorHandler {
 			return; // the container now commits the forwarded record, unless the router just did
 		}
 		retryInPlace(failed, consumer, container, failure, thrown, !this.notRetryable.match(thrown));
+	}
+
+	/**
+	 * From here on the failed record is this router's: it keeps it in place or forwards it, and the commit gate
+	 * holds commits back accordingly.
+	 */
+	private static void takeOver(Consumer<?, ?> consumer) {
+		ForwardGate gate = ForwardGate.of(consumer);
+		if (gate != null) {
+			gate.processed();
+		}
 	}
 
 	/**

@@ -72,6 +72,14 @@ final class ForwardGate implements InvocationHandler {
 	// What the last commit committed with the transaction, for its callback.
 	private Map<TopicPartition, OffsetAndMetadata> committedInTransaction = Map.of();
 
+	// The record the listener is processing, if any (RecordInProcess): no commit of its partition passes it.
+	private @Nullable TopicPartition inProcess;
+
+	private long inProcessOffset;
+
+	// While the listener runs, it may acknowledge the record itself; once it failed, not even that.
+	private boolean inProcessFailed;
+
 	private ForwardGate(Consumer<?, ?> delegate, Duration forwardTimeout, Duration commitWait) {
 		this.delegate = delegate;
 		this.forwardTimeout = forwardTimeout;
@@ -122,6 +130,29 @@ final class ForwardGate implements InvocationHandler {
 					new IllegalStateException("Offset " + forward.offset() + " of " + partition
 							+ " was delivered again")));
 		}
+	}
+
+	/**
+	 * The listener is about to process a record.
+	 */
+	void processing(ConsumerRecord<?, ?> record) {
+		this.inProcess = new TopicPartition(record.topic(), record.partition());
+		this.inProcessOffset = record.offset();
+		this.inProcessFailed = false;
+	}
+
+	/**
+	 * The listener failed on the record in process: until the failure router took it over, nothing may commit it.
+	 */
+	void processingFailed() {
+		this.inProcessFailed = true;
+	}
+
+	/**
+	 * The record in process succeeded, or the failure router took it over (it keeps it in place or forwards it).
+	 */
+	void processed() {
+		this.inProcess = null;
 	}
 
 	/**
@@ -204,6 +235,7 @@ final class ForwardGate implements InvocationHandler {
 				return null;
 			}
 			case "poll" -> {
+				this.inProcess = null;
 				commitAcknowledged();
 				Object polled = call(method, arguments);
 				if (polled instanceof ConsumerRecords<?, ?> records) {
@@ -306,6 +338,14 @@ final class ForwardGate implements InvocationHandler {
 			// Within a transaction every forward is committed with it: only rewound records are held back here.
 			long committable = (open != null) ? this.forwards.capped(partition, offset.offset())
 					: this.forwards.settle(partition, offset.offset(), deadline);
+			long inProcessCap = inProcessCap(partition, offset.offset());
+			if (inProcessCap < committable) {
+				// Beyond a record in process: not held for later, as whatever it covers is delivered again.
+				logger.debug(() -> "Committing " + partition + " up to " + inProcessCap + " only, not " + offset
+						+ ": that record is being processed");
+				allowed.put(partition, new OffsetAndMetadata(inProcessCap, offset.metadata()));
+				return;
+			}
 			if (committable == offset.offset()) {
 				allowed.put(partition, offset);
 				return;
@@ -331,6 +371,13 @@ final class ForwardGate implements InvocationHandler {
 			this.committing = false;
 			this.transaction = null;
 		}
+	}
+
+	private long inProcessCap(TopicPartition partition, long requested) {
+		if (!partition.equals(this.inProcess) || requested <= this.inProcessOffset) {
+			return requested;
+		}
+		return (requested == this.inProcessOffset + 1 && !this.inProcessFailed) ? requested : this.inProcessOffset;
 	}
 
 	/**

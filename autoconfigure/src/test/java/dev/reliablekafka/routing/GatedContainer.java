@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.Consumer;
@@ -29,10 +30,12 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.AcknowledgingMessageListener;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.kafka.support.TopicPartitionOffset;
 
 import dev.reliablekafka.annotation.ReliableMode;
@@ -77,6 +80,8 @@ final class GatedContainer implements AutoCloseable {
 	private KafkaMessageListenerContainer<byte[], byte[]> container;
 
 	private boolean subscribing;
+
+	private @Nullable BiConsumer<String, Acknowledgment> acknowledger;
 
 	private volatile boolean revokeAtNextPoll;
 
@@ -129,6 +134,15 @@ final class GatedContainer implements AutoCloseable {
 	}
 
 	/**
+	 * Use an acknowledging listener (for the manual ack modes) instead of failing by a predicate: it is handed each
+	 * value with its acknowledgment, and fails by throwing.
+	 */
+	GatedContainer acknowledging(BiConsumer<String, Acknowledgment> listener) {
+		this.acknowledger = listener;
+		return this;
+	}
+
+	/**
 	 * Revoke every partition at the next poll, recording {@code revoke start} and {@code revoke end} around it.
 	 */
 	void revokeAtNextPoll() {
@@ -149,21 +163,34 @@ final class GatedContainer implements AutoCloseable {
 					.toArray(TopicPartitionOffset[]::new));
 		properties.setAckMode(ackMode);
 		properties.setGroupId("order-service");
-		properties.setMessageListener((MessageListener<byte[], byte[]>) record -> {
-			String value = new String(record.value(), StandardCharsets.UTF_8);
-			synchronized (this) {
-				this.delivered.add(value);
-			}
-			if (fails.test(value)) {
-				throw new IllegalStateException("failed: " + value);
-			}
-		});
+		BiConsumer<String, Acknowledgment> acknowledger = this.acknowledger;
+		if (acknowledger != null) {
+			properties.setMessageListener((AcknowledgingMessageListener<byte[], byte[]>) (record, ack) -> {
+				String value = new String(record.value(), StandardCharsets.UTF_8);
+				synchronized (this) {
+					this.delivered.add(value);
+				}
+				acknowledger.accept(value, ack);
+			});
+		}
+		else {
+			properties.setMessageListener((MessageListener<byte[], byte[]>) record -> {
+				String value = new String(record.value(), StandardCharsets.UTF_8);
+				synchronized (this) {
+					this.delivered.add(value);
+				}
+				if (fails.test(value)) {
+					throw new IllegalStateException("failed: " + value);
+				}
+			});
+		}
 		@SuppressWarnings("unchecked")
 		ConsumerFactory<byte[], byte[]> consumerFactory = mock(ConsumerFactory.class);
 		given(consumerFactory.createConsumer(any(), any(), any(), any())).willReturn(consumer);
 		this.container = new KafkaMessageListenerContainer<>(consumerFactory, properties);
 		RecordForwarder forwarder = new RecordForwarder(
 				new SingleProducerFactory(this.producer, this.transactional), forwardTimeout);
+		this.container.setRecordInterceptor(new RecordInProcess<>());
 		this.container.setCommonErrorHandler(new FailureRouter(policy(), forwarder, this.partitionBackOff));
 		this.container.start();
 	}
