@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.AcknowledgingMessageListener;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
@@ -77,6 +78,8 @@ final class GatedContainer implements AutoCloseable {
 	private KafkaMessageListenerContainer<byte[], byte[]> container;
 
 	private boolean subscribing;
+
+	private boolean acknowledging;
 
 	private volatile boolean revokeAtNextPoll;
 
@@ -129,6 +132,14 @@ final class GatedContainer implements AutoCloseable {
 	}
 
 	/**
+	 * Let the listener acknowledge each record it processed (for the manual ack modes).
+	 */
+	GatedContainer acknowledging() {
+		this.acknowledging = true;
+		return this;
+	}
+
+	/**
 	 * Revoke every partition at the next poll, recording {@code revoke start} and {@code revoke end} around it.
 	 */
 	void revokeAtNextPoll() {
@@ -149,15 +160,15 @@ final class GatedContainer implements AutoCloseable {
 					.toArray(TopicPartitionOffset[]::new));
 		properties.setAckMode(ackMode);
 		properties.setGroupId("order-service");
-		properties.setMessageListener((MessageListener<byte[], byte[]>) record -> {
-			String value = new String(record.value(), StandardCharsets.UTF_8);
-			synchronized (this) {
-				this.delivered.add(value);
-			}
-			if (fails.test(value)) {
-				throw new IllegalStateException("failed: " + value);
-			}
-		});
+		if (this.acknowledging) {
+			properties.setMessageListener((AcknowledgingMessageListener<byte[], byte[]>) (record, ack) -> {
+				process(record, fails);
+				ack.acknowledge();
+			});
+		}
+		else {
+			properties.setMessageListener((MessageListener<byte[], byte[]>) record -> process(record, fails));
+		}
 		@SuppressWarnings("unchecked")
 		ConsumerFactory<byte[], byte[]> consumerFactory = mock(ConsumerFactory.class);
 		given(consumerFactory.createConsumer(any(), any(), any(), any())).willReturn(consumer);
@@ -166,6 +177,16 @@ final class GatedContainer implements AutoCloseable {
 				new SingleProducerFactory(this.producer, this.transactional), forwardTimeout);
 		this.container.setCommonErrorHandler(new FailureRouter(policy(), forwarder, this.partitionBackOff));
 		this.container.start();
+	}
+
+	private void process(ConsumerRecord<byte[], byte[]> record, Predicate<String> fails) {
+		String value = new String(record.value(), StandardCharsets.UTF_8);
+		synchronized (this) {
+			this.delivered.add(value);
+		}
+		if (fails.test(value)) {
+			throw new IllegalStateException("failed: " + value);
+		}
 	}
 
 	synchronized List<String> delivered() {
