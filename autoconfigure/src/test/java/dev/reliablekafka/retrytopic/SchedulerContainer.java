@@ -55,6 +55,8 @@ final class SchedulerContainer implements AutoCloseable {
 
 	final MockProducer<byte[], byte[]> producer = new KeptOpenProducer();
 
+	private boolean transactional;
+
 	/** Commits and seeks as they reached the consumer: {@code commit 3}, {@code seek 1}. */
 	private final List<String> calls = new ArrayList<>();
 
@@ -90,13 +92,23 @@ final class SchedulerContainer implements AutoCloseable {
 		return this;
 	}
 
+	/**
+	 * Hand records over in transactions.
+	 */
+	SchedulerContainer transactional() {
+		this.transactional = true;
+		this.producer.initTransactions();
+		return this;
+	}
+
 	void start(Duration forwardTimeout) {
 		Consumer<byte[], byte[]> consumer = gated(mockConsumer(), forwardTimeout);
 		ContainerProperties properties = new ContainerProperties(new TopicPartitionOffset(TIER.topic(), TIER.partition()));
 		properties.setGroupId("app.delay-scheduler");
 		properties.setAckMode(AckMode.MANUAL);
 		properties.setPollTimeout(100);
-		RecordForwarder forwarder = new RecordForwarder(new SingleProducerFactory(this.producer), forwardTimeout);
+		RecordForwarder forwarder = new RecordForwarder(new SingleProducerFactory(this.producer, this.transactional),
+				forwardTimeout);
 		DueRecordForwarder listener = new DueRecordForwarder(forwarder,
 				new HandOffRoutes(new TopicNaming("dlq.<group>", "retry.<group>", "<namespace>.delay.<level>", "app"),
 						TopicChecks.NONE, "app.delay.parked"),
@@ -257,7 +269,8 @@ final class SchedulerContainer implements AutoCloseable {
 	/**
 	 * Hands out one producer.
 	 */
-	private record SingleProducerFactory(Producer<byte[], byte[]> producer) implements ProducerFactory<byte[], byte[]> {
+	private record SingleProducerFactory(Producer<byte[], byte[]> producer,
+			boolean transactionCapable) implements ProducerFactory<byte[], byte[]> {
 
 		@Override
 		public Producer<byte[], byte[]> createProducer() {
