@@ -42,8 +42,8 @@ public final class GatedHandOff {
 	}
 
 	/**
-	 * Hand a record over without waiting. Its outcome is reported on the consumer's thread, when a commit or a
-	 * poll of the consumer resolves it.
+	 * Hand a record over without waiting, exactly as it is (a refusal as too large fails the hand-off). Its
+	 * outcome is reported on the consumer's thread, when a commit or a poll of the consumer resolves it.
 	 * @param record the consumed record, whose key and value are the raw bytes
 	 * @param topic where to send it
 	 * @param headers the headers to send with it

@@ -11,11 +11,12 @@ import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A failed record on its way to a delay tier or the dead-letter topic, sent without waiting. It is resolved on
- * the consumer's thread when a commit needs it: a forward the broker refuses as too large is sent once more
- * without the failure's stack trace (the key and value are never altered; with transactions on, the refusal fails
- * the transaction and the brief form is sent when the record is delivered again), and a forward not acknowledged within
- * the forward timeout counts as failed.
+ * A record on its way to another topic (a failed record to a delay tier or the dead-letter topic, a due record to
+ * its retry topic), sent without waiting. It is resolved on the consumer's thread when a commit needs it: a
+ * forward of a failed record that the broker refuses as too large is sent once more without the failure's stack
+ * trace (the key and value are never altered; with transactions on, the refusal fails the transaction and the
+ * brief form is sent when the record is delivered again), and a forward not acknowledged within the forward
+ * timeout counts as failed.
  */
 final class PipelinedForward implements InFlightForward {
 
