@@ -14,6 +14,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.ConsumerPostProcessor;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.event.ConsumerStoppedEvent;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
@@ -23,14 +24,15 @@ import org.springframework.kafka.listener.ContainerProperties;
 import dev.reliablekafka.blocking.ArrivalSignallingDeserializer;
 import dev.reliablekafka.blocking.BackOffFetchWait;
 import dev.reliablekafka.blocking.PartitionBackOff;
+import dev.reliablekafka.routing.CommitGate;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.topics.TopicNaming;
 
 /**
  * Runs, inside each application instance, the consumer of the application's delay tiers. All instances share
  * one consumer group, so they share the work. A partition whose head record is not due is paused until the due
- * time, then the record is handed to its group's retry topic and only then committed; with transactions on, the
- * hand-off and the commit are one transaction (see {@link DueRecordForwarder}). Pending records stay in Kafka,
+ * time, then the record is handed to its group's retry topic and committed once the broker acknowledged it; with
+ * transactions on, the hand-offs and the commit of a poll are one transaction (see {@link DueRecordForwarder}). Pending records stay in Kafka,
  * so they survive restarts and cost no memory.
  * <p>
  * It consumes every delay tier of its namespace, not only the levels today's listeners reach, and runs whenever
@@ -120,17 +122,23 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 	 * The scheduler's consumers: after a paused tier partition resumes, its next fetch waits for the one in
 	 * flight, which the broker holds for {@code fetch.max.wait.ms} when no tier has new records. Their fetches are
 	 * short only around due times ({@link BackOffFetchWait}), which keeps hand-offs punctual without 100 empty
-	 * fetches a second while tiers are idle.
+	 * fetches a second while tiers are idle. Like a reliable listener's consumer, each is behind a commit gate
+	 * (the outermost wrapper), through which the scheduler hands records over without waiting.
 	 */
-	private static ConsumerFactory<byte[], byte[]> schedulerConsumers(Map<String, Object> config) {
+	@SuppressWarnings("unchecked")
+	private static ConsumerFactory<byte[], byte[]> schedulerConsumers(Map<String, Object> config,
+			Duration forwardTimeout) {
 		DefaultKafkaConsumerFactory<byte[], byte[]> factory = new DefaultKafkaConsumerFactory<>(config,
 				new ArrivalSignallingDeserializer(), new ArrivalSignallingDeserializer());
 		factory.addPostProcessor(new BackOffFetchWait<>());
+		ConsumerPostProcessor<?, ?> gate = new CommitGate(forwardTimeout);
+		factory.addPostProcessor((ConsumerPostProcessor<byte[], byte[]>) gate);
 		return factory;
 	}
 
 	/**
-	 * Use this consumer factory instead of one built from the consumer configuration (for tests).
+	 * Use this consumer factory instead of one built from the consumer configuration (for tests); the consumers
+	 * it creates must be behind a {@link CommitGate} if they are to hand records over.
 	 * @param consumerFactory the factory
 	 */
 	void setConsumerFactory(ConsumerFactory<byte[], byte[]> consumerFactory) {
@@ -150,7 +158,7 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		ConsumerFactory<byte[], byte[]> consumerFactory = (this.consumerFactory != null) ? this.consumerFactory
-				: schedulerConsumers(config);
+				: schedulerConsumers(config, this.forwarder.timeout());
 		// Every tier of the namespace, not only those today's listeners reach: records parked under other delay
 		// levels, or by listeners that are now BLOCKING or gone, are still handed over.
 		Set<String> named = TierSubscription.topics(topics, this.configuredTiers.get(), this.adminConfig);

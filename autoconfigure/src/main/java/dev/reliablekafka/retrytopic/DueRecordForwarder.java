@@ -1,7 +1,6 @@
 package dev.reliablekafka.retrytopic;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,21 +21,24 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.KafkaUtils;
 
 import dev.reliablekafka.blocking.PartitionBackOff;
-import dev.reliablekafka.routing.ForwardingFailedException;
+import dev.reliablekafka.routing.GatedHandOff;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.routing.RecordForwarder.Forward;
 import dev.reliablekafka.routing.ReliableHeaders;
 
 /**
  * The scheduler's listener. From each poll it hands every delay tier record that is due to the retry topic of
- * the group that failed to process it, unchanged, all at once, and commits their offsets once the broker has
- * acknowledged them (with transactions on, in the same transaction). A partition whose next record is not due yet
- * is rewound to that record and paused until its due time; nothing is held in memory. A record is never handed
- * over before its due time.
+ * the group that failed to process it, unchanged, without waiting, and commits the poll through the consumer's
+ * commit gate, as a reliable listener's forwards are committed (see {@link GatedHandOff}): each partition is
+ * committed only up to its first hand-off the broker has not acknowledged (with transactions on, the hand-offs
+ * and the offsets of the poll are one transaction), and a partition whose hand-off failed is rewound to that
+ * record. A partition whose next record is not due yet is rewound to that record and paused until its due time;
+ * nothing is held in memory. A record is never handed over before its due time.
  * <p>
- * A failed hand-off is classified: a record that can never reach its group's retry topic (see
- * {@link HandOffRoutes}) goes to a dead-letter or parking topic, so that the records behind it flow on; any other
- * failure rewinds the partition to the record and tries again after {@link #FORWARD_RETRY_INTERVAL}.
+ * A failed hand-off is classified when its record is delivered again: a record that can never reach its group's
+ * retry topic (see {@link HandOffRoutes}) goes to a dead-letter or parking topic at once, so that the records
+ * behind it flow on; after any other failure its partition waits {@link #FORWARD_RETRY_INTERVAL} before the
+ * record is tried again.
  */
 public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byte[], byte[]> {
 
@@ -56,6 +58,12 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 	private final HandOffRoutes routes;
 
 	private final PartitionBackOff partitionBackOff;
+
+	/** Per partition, the record whose own hand-off failed last, and why: diagnosed when it is delivered again. */
+	private final Map<TopicPartition, Failure> failures = new HashMap<>();
+
+	/** Partitions whose hand-offs failed or were undone since the current poll: the commit gate rewound them. */
+	private final Set<TopicPartition> undone = new HashSet<>();
 
 	private @Nullable MessageListenerContainer container;
 
@@ -81,31 +89,38 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 
 	@Override
 	public void onMessage(List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
+		GatedHandOff handOffs = GatedHandOff.of(consumer, this.forwarder);
+		this.undone.clear();
 		Map<TopicPartition, Long> handled = new HashMap<>();
-		Set<TopicPartition> rewound = new HashSet<>();
+		// Partitions that stop at a record not handed over, to rewind to it; those in later wait first.
+		Map<TopicPartition, Long> stopped = new LinkedHashMap<>();
+		Set<TopicPartition> later = new HashSet<>();
 		List<ConsumerRecord<byte[], byte[]>> pending = records;
 		Map<TopicPartition, ConsumerRecord<byte[], byte[]>> waiting;
 		long started = System.currentTimeMillis();
 		while (true) {
 			long now = System.currentTimeMillis();
-			List<Forward> due = new ArrayList<>();
 			waiting = new LinkedHashMap<>();
 			for (ConsumerRecord<byte[], byte[]> record : pending) {
-				TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-				if (waiting.containsKey(partition)) {
-					continue; // behind a record that is not due: keeps its place
+				TopicPartition partition = partition(record);
+				if (waiting.containsKey(partition) || stopped.containsKey(partition)) {
+					continue; // behind a record that is not due or not handed over: keeps its place
 				}
 				Long dueTime = DueTimes.dueTime(record);
 				if (dueTime != null && dueTime > now) {
 					waiting.put(partition, record);
+					continue;
+				}
+				Step step = handOver(record, dueTime != null, handOffs);
+				if (step == Step.SENT) {
+					handled.put(partition, record.offset() + 1);
 				}
 				else {
-					due.add(this.routes.route(record,
-							(dueTime != null) ? null : "it has no valid " + ReliableHeaders.DUE_TIME + " header"));
+					stopped.put(partition, record.offset());
+					if (step == Step.LATER) {
+						later.add(partition);
+					}
 				}
-			}
-			if (!handOver(due, handled, rewound, consumer)) {
-				break; // the partitions of the due records are rewound; those waiting are below
 			}
 			long nextDue = waiting.values().stream().mapToLong(this::dueTime).min().orElse(Long.MAX_VALUE);
 			long wait = nextDue - System.currentTimeMillis();
@@ -118,10 +133,17 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 			}
 			pending = behindWaiting(records, waiting);
 		}
+		// The gate commits each partition up to its first hand-off not acknowledged, and rewinds to a failed one.
 		commit(handled, consumer);
+		stopped.forEach((partition, offset) -> {
+			consumer.seek(partition, offset);
+			if (later.contains(partition)) {
+				pause(partition, FORWARD_RETRY_INTERVAL);
+			}
+		});
 		waiting.forEach((partition, head) -> {
-			if (rewound.contains(partition)) {
-				return; // to an earlier record that could not be handed over
+			if (stopped.containsKey(partition) || this.undone.contains(partition)) {
+				return; // rewound to an earlier record that was not handed over
 			}
 			consumer.seek(partition, head.offset());
 			pause(partition, Duration.ofMillis(Math.max(1, dueTime(head) - System.currentTimeMillis())));
@@ -129,118 +151,84 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 	}
 
 	/**
-	 * Forward the due records; with transactions, commit them and everything handled so far in the same
-	 * transaction. On failure, {@link #recover} each partition from its first record not handed over.
-	 * @return whether all due records were handed over
+	 * Hand a due record over without waiting; when its last hand-off failed, first find out whether it can ever
+	 * be handed over where it was going.
+	 * @param valid whether the record has a valid due time
+	 * @return what became of it
 	 */
-	private boolean handOver(List<Forward> due, Map<TopicPartition, Long> handled, Set<TopicPartition> rewound,
-			Consumer<?, ?> consumer) {
-		if (due.isEmpty()) {
-			return true;
+	private Step handOver(ConsumerRecord<byte[], byte[]> record, boolean valid, GatedHandOff handOffs) {
+		if (handOffs.isRewoundBelow(record)) {
+			return Step.STOPPED; // an earlier hand-off of its partition failed: it comes back with that record
 		}
-		Map<TopicPartition, Long> afterDue = new HashMap<>(handled);
-		due.forEach(forward -> afterDue.merge(partition(forward), forward.record().offset() + 1, Math::max));
-		if (this.forwarder.isTransactional()) {
-			try {
-				this.forwarder.forwardAllAndCommit(due, offsets(afterDue), consumer.groupMetadata());
-				handled.clear(); // committed with the transaction
-				afterDue.forEach(this.routes::handedOver);
-				return true;
-			}
-			catch (ForwardingFailedException ex) {
-				logger.error(ex, () -> "Could not hand " + due.size() + " due records to their retry topics");
-				Map<TopicPartition, Forward> firstDue = new LinkedHashMap<>();
-				due.forEach(forward -> firstDue.putIfAbsent(partition(forward), forward));
-				recover(List.copyOf(firstDue.values()), handled, rewound, consumer);
-				return false;
+		Failure failure = this.failures.get(partition(record));
+		if (failure != null && failure.offset() <= record.offset()) {
+			this.failures.remove(partition(record));
+			if (failure.offset() == record.offset() && !elsewhere(failure)) {
+				logger.error(() -> "Delay tier record " + KafkaUtils.format(record) + " could not be handed to "
+						+ failure.forward().topic() + "; trying again in " + FORWARD_RETRY_INTERVAL);
+				return Step.LATER;
 			}
 		}
-		List<Forward> failed = this.forwarder.forwardAll(due);
-		if (failed.isEmpty()) {
-			handled.putAll(afterDue);
-			afterDue.forEach(this.routes::handedOver);
-			return true;
-		}
-		logger.error(() -> "Could not hand " + failed.size() + " due records (the first: "
-				+ KafkaUtils.format(failed.get(0).record()) + ") to " + failed.get(0).topic());
-		// Per partition, what precedes the first failed record was handed over; the rest is sent again.
-		Map<TopicPartition, Forward> firstFailed = new LinkedHashMap<>();
-		failed.forEach(forward -> firstFailed.putIfAbsent(partition(forward), forward));
-		due.stream()
-			.filter(forward -> !firstFailed.containsKey(partition(forward))
-					|| forward.record().offset() < firstFailed.get(partition(forward)).record().offset())
-			.forEach(forward -> handled.merge(partition(forward), forward.record().offset() + 1, Math::max));
-		recover(List.copyOf(firstFailed.values()), handled, rewound, consumer);
-		return false;
-	}
-
-	/**
-	 * Find out, per partition, why its first record that was not handed over failed: a record that can never be
-	 * handed over is routed elsewhere at once, so that it does not hold up the records behind it; one whose
-	 * failure may pass is tried again after {@link #FORWARD_RETRY_INTERVAL}. Each partition is rewound to its
-	 * first record not handed over, and what precedes it is committed.
-	 */
-	private void recover(List<Forward> notHandedOver, Map<TopicPartition, Long> handled, Set<TopicPartition> rewound,
-			Consumer<?, ?> consumer) {
-		Map<TopicPartition, Long> rewind = new LinkedHashMap<>();
-		Set<TopicPartition> promptly = new HashSet<>();
-		for (Forward forward : notHandedOver) {
-			TopicPartition partition = partition(forward);
-			long offset = forward.record().offset();
-			rewind.put(partition, offset);
-			switch (tryAlone(forward, consumer)) {
-				case HANDED_OVER -> {
-					rewind.put(partition, offset + 1);
-					promptly.add(partition);
-					if (!this.forwarder.isTransactional()) {
-						handled.merge(partition, offset + 1, Math::max);
-					}
-				}
-				case ELSEWHERE -> promptly.add(partition);
-				case LATER -> logger.error(() -> "Delay tier record " + KafkaUtils.format(forward.record())
-						+ " could not be handed to " + forward.topic() + "; trying again in "
-						+ FORWARD_RETRY_INTERVAL);
-			}
-		}
-		// Nothing at or after a record that was not handed over may be committed.
-		rewind.forEach((partition, offset) -> handled.computeIfPresent(partition, (key, next) -> Math.min(next, offset)));
-		commit(handled, consumer);
-		rewound.addAll(rewind.keySet());
-		rewind.forEach((partition, offset) -> {
-			consumer.seek(partition, offset);
-			if (!promptly.contains(partition)) {
-				pause(partition, FORWARD_RETRY_INTERVAL);
-			}
-		});
-	}
-
-	/**
-	 * Learn why a forward failed. When the broker says its topic can be written to, the record is sent alone,
-	 * committed with it when transactions are on, to see the producer's own error.
-	 */
-	private Attempt tryAlone(Forward forward, Consumer<?, ?> consumer) {
-		HandOffRoutes.Diagnosis diagnosis = this.routes.diagnose(forward);
-		if (diagnosis != HandOffRoutes.Diagnosis.TRY_ALONE) {
-			return (diagnosis == HandOffRoutes.Diagnosis.ELSEWHERE) ? Attempt.ELSEWHERE : Attempt.LATER;
-		}
-		ConsumerRecord<?, ?> record = forward.record();
+		// To the dead-letter or parking topic if the record was found never to reach its retry topic.
+		Forward forward = this.routes.route(record,
+				valid ? null : "it has no valid " + ReliableHeaders.DUE_TIME + " header");
 		try {
-			if (this.forwarder.isTransactional()) {
-				this.forwarder.forwardAllAndCommit(List.of(forward),
-						offsets(Map.of(partition(forward), record.offset() + 1)), consumer.groupMetadata());
-			}
-			else {
-				this.forwarder.forward(record, forward.topic(), forward.headers());
-			}
-			this.routes.handedOver(partition(forward), record.offset() + 1);
-			return Attempt.HANDED_OVER;
+			handOffs.send(record, forward.topic(), forward.headers(), outcome(forward));
+			return Step.SENT;
 		}
-		catch (ForwardingFailedException ex) {
-			return this.routes.failedForGood(forward, ex) ? Attempt.ELSEWHERE : Attempt.LATER;
+		catch (RuntimeException ex) {
+			failed(forward, ex);
+			return Step.STOPPED;
 		}
 	}
 
-	private void commit(Map<TopicPartition, Long> handled, Consumer<?, ?> consumer) {
+	/**
+	 * Find out why a hand-off failed: a record that can never be handed over where it was going is routed
+	 * elsewhere at once, so that it does not hold up the records behind it.
+	 * @return whether the record is routed elsewhere now; {@code false} when the failure may pass
+	 */
+	private boolean elsewhere(Failure failure) {
+		HandOffRoutes.Diagnosis diagnosis = this.routes.diagnose(failure.forward());
+		if (diagnosis == HandOffRoutes.Diagnosis.TRY_ALONE) {
+			// The broker says the topic can be written to: the hand-off's own error tells.
+			return this.routes.failedForGood(failure.forward(), failure.cause());
+		}
+		return diagnosis == HandOffRoutes.Diagnosis.ELSEWHERE;
+	}
+
+	private GatedHandOff.Outcome outcome(Forward forward) {
+		TopicPartition partition = partition(forward.record());
+		long next = forward.record().offset() + 1;
+		return new GatedHandOff.Outcome() {
+
+			@Override
+			public void handedOver() {
+				DueRecordForwarder.this.routes.handedOver(partition, next);
+			}
+
+			@Override
+			public void failed(Throwable cause) {
+				DueRecordForwarder.this.failed(forward, cause);
+			}
+
+			@Override
+			public void rolledBack(Throwable cause) {
+				// Undone with its transaction, for another hand-off's failure or the commit's: simply sent again.
+				DueRecordForwarder.this.undone.add(partition);
+			}
+
+		};
+	}
+
+	private void failed(Forward forward, Throwable cause) {
+		TopicPartition partition = partition(forward.record());
+		this.undone.add(partition);
+		this.failures.put(partition, new Failure(forward, cause));
+		logger.warn(() -> "Delay tier record " + KafkaUtils.format(forward.record()) + " could not be handed to "
+				+ forward.topic() + " (" + cause + "); it is delivered again");
+	}
+
+	private static void commit(Map<TopicPartition, Long> handled, Consumer<?, ?> consumer) {
 		if (handled.isEmpty()) {
 			return;
 		}
@@ -251,7 +239,6 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 			// A partition was resumed just as the last poll returned: the wake-up meant for that poll lands here.
 			consumer.commitSync(offsets(handled));
 		}
-		handled.clear();
 	}
 
 	private void pause(TopicPartition partition, Duration wait) {
@@ -262,7 +249,21 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 		this.partitionBackOff.pause(target, partition, wait);
 	}
 
-	private enum Attempt { HANDED_OVER, ELSEWHERE, LATER }
+	/** What became of a due record: sent, or not, its partition rewound to it (and waiting first: LATER). */
+	private enum Step { SENT, STOPPED, LATER }
+
+	/**
+	 * A hand-off that failed, to diagnose when its record is delivered again.
+	 * @param forward the hand-off
+	 * @param cause why it failed
+	 */
+	private record Failure(Forward forward, Throwable cause) {
+
+		long offset() {
+			return this.forward.record().offset();
+		}
+
+	}
 
 	private static List<ConsumerRecord<byte[], byte[]>> behindWaiting(List<ConsumerRecord<byte[], byte[]>> records,
 			Map<TopicPartition, ConsumerRecord<byte[], byte[]>> waiting) {
@@ -278,8 +279,8 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 		return offsets;
 	}
 
-	private static TopicPartition partition(Forward forward) {
-		return new TopicPartition(forward.record().topic(), forward.record().partition());
+	private static TopicPartition partition(ConsumerRecord<?, ?> record) {
+		return new TopicPartition(record.topic(), record.partition());
 	}
 
 	private long dueTime(ConsumerRecord<?, ?> record) {

@@ -109,7 +109,7 @@ class HandOffRoutes {
 	}
 
 	/**
-	 * Decide, after a forward of this record alone failed, whether it can never reach that topic; if so, the next
+	 * Decide, by why a forward of the record failed, whether it can never reach that topic; if so, the next
 	 * {@link #route} of the record sends it elsewhere.
 	 * @param forward the forward that failed
 	 * @param cause why it failed
@@ -226,7 +226,7 @@ class HandOffRoutes {
 		/** Route it elsewhere: its topic can never take it. */
 		ELSEWHERE,
 
-		/** Its topic looks writable: send it alone to learn why it failed. */
+		/** Its topic looks writable: the forward's own failure tells whether it can ever succeed. */
 		TRY_ALONE,
 
 		/** The broker could not be asked: try again later. */

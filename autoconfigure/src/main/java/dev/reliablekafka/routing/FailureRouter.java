@@ -199,8 +199,10 @@ public class FailureRouter implements CommonErrorHandler {
 	 */
 	private boolean safeHandOver(ConsumerRecord<?, ?> failed, Exception thrown, InPlaceRetries.Failure failure,
 			Consumer<?, ?> consumer, boolean pipelined) {
+		// Outside the catch below: a consumer without a commit gate is a programming error, not a failed forward.
+		GatedHandOff handOffs = GatedHandOff.of(consumer, this.forwarder);
 		try {
-			return handOver(failed, thrown, failure, consumer, pipelined);
+			return handOver(failed, thrown, failure, handOffs, pipelined);
 		}
 		catch (RuntimeException ex) {
 			this.forwardingFailed.set(true);
@@ -217,9 +219,8 @@ public class FailureRouter implements CommonErrorHandler {
 	 * @return whether the record was handed over (or sent on its way), so that its offset may be committed
 	 */
 	private boolean handOver(ConsumerRecord<?, ?> consumed, Exception thrown, InPlaceRetries.Failure failure,
-			Consumer<?, ?> consumer, boolean pipelined) {
-		ForwardGate gate = ForwardGate.of(consumer);
-		if (gate != null && gate.isRewoundBelow(consumed)) {
+			GatedHandOff handOffs, boolean pipelined) {
+		if (handOffs.isRewoundBelow(consumed)) {
 			// Its commit is held below a rewound record and it comes back with it: forwarded then, once.
 			logger.debug(() -> describe(consumed) + " failed behind a rewound record; it is delivered again");
 			return true;
@@ -232,25 +233,25 @@ public class FailureRouter implements CommonErrorHandler {
 			boolean exhausted = this.policy.blocking().isExhausted(failure.failedAttempts());
 			return (!retryable || exhausted) && this.policy.deadLetterEnabled() && deadLetter(failed, thrown,
 					failure.failedAttempts() - 1, failure.firstFailureTime(),
-					retryable ? failure.failedAttempts() + " attempts" : null, consumer, pipelined);
+					retryable ? failure.failedAttempts() + " attempts" : null, handOffs, pipelined);
 		}
 		int reconsumed = FailureHeaders.reconsumeCount(failed);
 		boolean handedOver = (!retryable || retryTopic.isExhausted(reconsumed))
 				? deadLetter(failed, thrown, reconsumed, System.currentTimeMillis(),
-						retryable ? (reconsumed + 1) + " deliveries" : null, consumer, pipelined)
-				: sendToDelayTier(failed, thrown, retryTopic.levelOfRetry(reconsumed + 1), reconsumed + 1, consumer,
+						retryable ? (reconsumed + 1) + " deliveries" : null, handOffs, pipelined)
+				: sendToDelayTier(failed, thrown, retryTopic.levelOfRetry(reconsumed + 1), reconsumed + 1, handOffs,
 						pipelined);
 		this.forwardingFailed.set(!handedOver);
 		return handedOver;
 	}
 
 	private boolean sendToDelayTier(ConsumerRecord<?, ?> record, Exception thrown, DelayLevel level, int retry,
-			Consumer<?, ?> consumer, boolean pipelined) {
+			GatedHandOff handOffs, boolean pipelined) {
 		long now = System.currentTimeMillis();
 		Headers headers = FailureHeaders.forFailure(record, this.policy.groupId(), thrown, retry, now);
 		FailureHeaders.setDueTime(headers, now + level.delay().toMillis());
 		headers.add(ReliableHeaders.DELAY, Long.toString(level.delay().toMillis()).getBytes(StandardCharsets.UTF_8));
-		return forward(record, level.topic(), headers, consumer, pipelined,
+		return forward(record, level.topic(), headers, handOffs, pipelined,
 				() -> logger.info(() -> describe(record) + " failed ("
 						+ FailureText.summary(FailureHeaders.unwrap(thrown)) + "); retry " + retry + " of "
 						+ this.policy.retryTopic().maxReconsumeTimes() + " in " + level.delay() + " via "
@@ -263,12 +264,12 @@ public class FailureRouter implements CommonErrorHandler {
 	 * @param exhaustedAfter how many attempts were used up, or {@code null} if the failure is not retryable
 	 */
 	private boolean deadLetter(ConsumerRecord<?, ?> record, Exception thrown, int reconsumeCount,
-			long firstFailureTime, @Nullable String exhaustedAfter, Consumer<?, ?> consumer, boolean pipelined) {
+			long firstFailureTime, @Nullable String exhaustedAfter, GatedHandOff handOffs, boolean pipelined) {
 		String topic = this.policy.deadLetterTopic();
 		Headers headers = FailureHeaders.forFailure(record, this.policy.groupId(), thrown, reconsumeCount,
 				firstFailureTime);
 		String why = (exhaustedAfter != null) ? "after " + exhaustedAfter : "(not retryable)";
-		return forward(record, topic, headers, consumer, pipelined,
+		return forward(record, topic, headers, handOffs, pipelined,
 				() -> logger.error(FailureText.loggable(FailureHeaders.unwrap(thrown)),
 						() -> describe(record) + " failed " + why + " and was sent to " + topic));
 	}
@@ -277,54 +278,23 @@ public class FailureRouter implements CommonErrorHandler {
 	 * Forward a record through its consumer's commit gate, which holds the record's offset back until the broker
 	 * acknowledged the forward and, with transactions on, commits the forward with the offsets of the poll.
 	 * Pipelined, the record is sent without waiting; otherwise (a record retried in place, whose back-off depends on
-	 * the outcome) the acknowledgement is awaited here. A consumer without a gate (one not created by the reliable
-	 * consumer factory) cannot hold an offset back: its forwards are awaited one by one, each with its own
-	 * transaction when transactions are on.
+	 * the outcome) the acknowledgement is awaited here.
 	 * @param handedOver what to do once the broker acknowledged the forward
 	 * @return whether the record was forwarded or, pipelined, sent on its way
 	 */
-	private boolean forward(ConsumerRecord<?, ?> record, String topic, Headers headers, Consumer<?, ?> consumer,
+	private boolean forward(ConsumerRecord<?, ?> record, String topic, Headers headers, GatedHandOff handOffs,
 			boolean pipelined, Runnable handedOver) {
-		ForwardGate gate = ForwardGate.of(consumer);
-		if (gate != null) {
-			RecordForwarder forwarder = this.forwarder;
-			PipelinedForward.Sender sender = forwarder.isTransactional()
-					? (consumed, to, with) -> gate.sendInTransaction(forwarder, consumed, to, with) : forwarder::send;
-			try {
-				TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-				PipelinedForward forward = new PipelinedForward(record, topic, headers, forwarder, sender,
-						forwarder.isTransactional(), this.tooLarge.remove(record), outcomes(handedOver));
-				if (pipelined) {
-					gate.register(partition, forward);
-					return true;
-				}
-				return gate.registerAndAwait(partition, forward);
-			}
-			catch (RuntimeException ex) {
-				forwardFailed(record, topic, ex);
-				return false;
-			}
-		}
 		try {
-			this.forwarder.forwardAndCommit(record, topic, headers, consumer.groupMetadata());
-			handedOver.run();
-			return true;
+			PipelinedForward forward = handOffs.forward(record, topic, headers, this.tooLarge.remove(record), true,
+					outcomes(handedOver));
+			if (pipelined) {
+				handOffs.register(forward, record);
+				return true;
+			}
+			return handOffs.registerAndAwait(forward, record);
 		}
 		catch (RuntimeException ex) {
-			if (!FailureText.causedBy(ex, RecordTooLargeException.class)) {
-				forwardFailed(record, topic, ex);
-				return false;
-			}
-		}
-		// Refused as too large (by the broker or the producer): only the failure details may shrink.
-		try {
-			this.forwarder.forwardAndCommit(record, topic, FailureHeaders.brief(headers), consumer.groupMetadata());
-			forwardedBrief(record, topic);
-			handedOver.run();
-			return true;
-		}
-		catch (RuntimeException ex) {
-			tooLarge(record, topic, ex);
+			forwardFailed(record, topic, ex);
 			return false;
 		}
 	}

@@ -11,11 +11,12 @@ import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A failed record on its way to a delay tier or the dead-letter topic, sent without waiting. It is resolved on
- * the consumer's thread when a commit needs it: a forward the broker refuses as too large is sent once more
- * without the failure's stack trace (the key and value are never altered; with transactions on, the refusal fails
- * the transaction and the brief form is sent when the record is delivered again), and a forward not acknowledged within
- * the forward timeout counts as failed.
+ * A record on its way to another topic (a failed record to a delay tier or the dead-letter topic, a due record to
+ * its retry topic), sent without waiting. It is resolved on the consumer's thread when a commit needs it: a
+ * forward of a failed record that the broker refuses as too large is sent once more without the failure's stack
+ * trace (the key and value are never altered; with transactions on, the refusal fails the transaction and the
+ * brief form is sent when the record is delivered again), and a forward not acknowledged within the forward
+ * timeout counts as failed.
  */
 final class PipelinedForward implements InFlightForward {
 
@@ -33,6 +34,9 @@ final class PipelinedForward implements InFlightForward {
 
 	// Sent in a transaction: handed over only once the transaction committed.
 	private final boolean transactional;
+
+	// Whether a refusal as too large is answered with a send without the failure's stack trace.
+	private final boolean shrinkable;
 
 	private CompletableFuture<?> sent;
 
@@ -57,7 +61,19 @@ final class PipelinedForward implements InFlightForward {
 	 */
 	PipelinedForward(ConsumerRecord<?, ?> record, String topic, Headers headers, RecordForwarder forwarder,
 			Sender sender, boolean transactional, boolean brief, Outcomes outcomes) {
+		this(record, topic, headers, forwarder, sender, transactional, brief, true, outcomes);
+	}
+
+	/**
+	 * Send a record, without the failure's stack trace if {@code brief}.
+	 * @param shrinkable whether a refusal as too large is answered with a send without the failure's stack trace;
+	 * otherwise it fails the forward
+	 * @throws RuntimeException if the send failed at once
+	 */
+	PipelinedForward(ConsumerRecord<?, ?> record, String topic, Headers headers, RecordForwarder forwarder,
+			Sender sender, boolean transactional, boolean brief, boolean shrinkable, Outcomes outcomes) {
 		this.brief = brief;
+		this.shrinkable = shrinkable;
 		this.record = record;
 		this.topic = topic;
 		this.headers = headers;
@@ -99,7 +115,8 @@ final class PipelinedForward implements InFlightForward {
 			catch (ExecutionException ex) {
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 				// In a transaction the refusal fails it: the brief form is sent when the record comes back.
-				if (this.brief || this.transactional || !FailureText.causedBy(cause, RecordTooLargeException.class)) {
+				if (this.brief || this.transactional || !this.shrinkable
+						|| !FailureText.causedBy(cause, RecordTooLargeException.class)) {
 					failed(cause);
 				}
 				else {
@@ -132,7 +149,8 @@ final class PipelinedForward implements InFlightForward {
 	@Override
 	public void rolledBack(Throwable cause) {
 		if (this.resolved != Outcome.FAILED) {
-			failed(cause);
+			this.resolved = Outcome.FAILED;
+			this.outcomes.rolledBack(this.record, this.topic, this.brief, cause);
 		}
 	}
 
@@ -179,6 +197,18 @@ final class PipelinedForward implements InFlightForward {
 		 * @param cause why
 		 */
 		void failed(ConsumerRecord<?, ?> record, String topic, boolean brief, Throwable cause);
+
+		/**
+		 * The forward was undone with the transaction it was sent in, which did not commit (because of another
+		 * forward, or of the commit itself): the record is delivered again.
+		 * @param record the record
+		 * @param topic where it was to go
+		 * @param brief whether it was sent without the failure's stack trace
+		 * @param cause why the transaction did not commit
+		 */
+		default void rolledBack(ConsumerRecord<?, ?> record, String topic, boolean brief, Throwable cause) {
+			failed(record, topic, brief, cause);
+		}
 
 	}
 

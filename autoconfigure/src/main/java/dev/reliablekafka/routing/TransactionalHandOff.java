@@ -2,20 +2,13 @@ package dev.reliablekafka.routing;
 
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -55,28 +48,6 @@ final class TransactionalHandOff {
 		this.producerFactory = producerFactory;
 		this.timeout = timeout;
 		this.outcome = new TransactionOutcome(producerFactory.getConfigurationProperties(), timeout);
-	}
-
-	/**
-	 * Send the records and commit the offsets in one transaction.
-	 * @throws ForwardingFailedException if the transaction did not commit; none of it took effect then
-	 */
-	void sendAndCommit(List<ProducerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
-			ConsumerGroupMetadata group) {
-		if (offsets.isEmpty()) {
-			// The committed offsets are what tells the outcome of a commit that timed out.
-			throw new IllegalArgumentException("A transactional hand-off needs the offsets it commits");
-		}
-		Producer<byte[], byte[]> producer = begin();
-		try {
-			sendAll(producer, records);
-		}
-		catch (RuntimeException ex) {
-			abort(producer, ex);
-			throw (ex instanceof ForwardingFailedException forwardingFailed) ? forwardingFailed
-					: new ForwardingFailedException("A forward failed: " + ex, ex);
-		}
-		commit(producer, records.size(), offsets, group);
 	}
 
 	/**
@@ -175,24 +146,6 @@ final class TransactionalHandOff {
 			cause.addSuppressed(ex);
 		}
 		close(producer);
-	}
-
-	private void sendAll(Producer<byte[], byte[]> producer, List<ProducerRecord<byte[], byte[]>> records) {
-		List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
-		records.forEach(record -> sent.add(producer.send(record)));
-		long deadline = System.nanoTime() + this.timeout.toNanos();
-		for (Future<RecordMetadata> future : sent) {
-			try {
-				future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new ForwardingFailedException("Interrupted while forwarding", ex);
-			}
-			catch (ExecutionException | java.util.concurrent.TimeoutException ex) {
-				throw new ForwardingFailedException("A forward failed: " + ex, ex); // aborts the transaction
-			}
-		}
 	}
 
 	/**

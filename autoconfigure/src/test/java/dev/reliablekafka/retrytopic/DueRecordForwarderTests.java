@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -24,7 +26,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 import dev.reliablekafka.blocking.PartitionBackOff;
-import dev.reliablekafka.routing.ForwardingFailedException;
+import dev.reliablekafka.routing.CommitGate;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.routing.ReliableHeaders;
 import dev.reliablekafka.topics.TopicNaming;
@@ -34,14 +36,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What the scheduler's listener commits and where it rewinds when a hand-off fails, a case a broker cannot be made
  * to produce on cue: nothing at or after a record that was not handed over is committed, and its partition comes
- * back to that record, not to a later one that is merely not due yet. A record without a due time is parked, not
- * skipped.
+ * back to that record, not to a later one that is merely not due yet; delivered again, it waits before it is tried
+ * again. A record without a due time is parked, not skipped. The consumer is behind a commit gate, as the
+ * scheduler's consumers are.
  */
 class DueRecordForwarderTests {
 
 	private static final TopicPartition TIER = new TopicPartition("app.delay.1h", 0);
 
 	private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+
+	private final Consumer<byte[], byte[]> gated = gated(this.consumer);
 
 	private final PartitionBackOff partitionBackOff = new PartitionBackOff();
 
@@ -58,28 +63,42 @@ class DueRecordForwarderTests {
 	void failedHandOffIsRetriedBeforeTheRecordsThatAreNotDue() {
 		long now = System.currentTimeMillis();
 		this.consumer.assign(List.of(TIER));
-		this.consumer.seek(TIER, 13);
+		this.consumer.seek(TIER, 10);
 		DueRecordForwarder listener = listener(true);
+		// 10 is due but its hand-off fails, 11 carries no due time, 12 is due in an hour.
+		List<ConsumerRecord<byte[], byte[]>> log = List.of(tierRecord(10, now - 1), tierRecord(11, null),
+				tierRecord(12, now + 3_600_000));
 
-		// 10 is due but its hand-off fails (also when tried alone), 11 carries no due time, 12 is due in an hour.
-		listener.onMessage(List.of(tierRecord(10, now - 1), tierRecord(11, null), tierRecord(12, now + 3_600_000)),
-				this.consumer);
+		listener.onMessage(poll(log), this.gated);
 
-		assertThat(this.attempted).containsExactly(10L, 11L, 10L);
+		assertThat(this.attempted).containsExactly(10L, 11L);
 		assertThat(this.consumer.position(TIER)).isEqualTo(10);
 		assertThat(committed().orElse(0L)).as("committed offset").isLessThanOrEqualTo(10);
+		assertThat(this.container.paused).as("paused until 12 is due").isEmpty();
+
+		// Delivered again, 10 waits before it is tried again.
+		listener.onMessage(poll(log), this.gated);
+
+		assertThat(this.attempted).containsExactly(10L, 11L);
+		assertThat(this.consumer.position(TIER)).isEqualTo(10);
 		assertThat(this.container.paused).containsExactly(TIER);
+
+		listener.onMessage(poll(log), this.gated);
+
+		assertThat(this.attempted).containsExactly(10L, 11L, 10L, 11L);
+		assertThat(this.consumer.position(TIER)).isEqualTo(10);
+		assertThat(committed().orElse(0L)).as("committed offset").isLessThanOrEqualTo(10);
 	}
 
 	@Test
 	void dueRecordsAreHandedOverAndCommittedAndTheRestWaitsInKafka() {
 		long now = System.currentTimeMillis();
 		this.consumer.assign(List.of(TIER));
-		this.consumer.seek(TIER, 13);
+		this.consumer.seek(TIER, 10);
 		DueRecordForwarder listener = listener(false);
 
-		listener.onMessage(List.of(tierRecord(10, now - 1), tierRecord(11, null), tierRecord(12, now + 3_600_000)),
-				this.consumer);
+		listener.onMessage(poll(List.of(tierRecord(10, now - 1), tierRecord(11, null), tierRecord(12, now + 3_600_000))),
+				this.gated);
 
 		// 11 goes to the parking topic: it is never skipped
 		assertThat(this.attempted).containsExactly(10L, 11L);
@@ -88,9 +107,22 @@ class DueRecordForwarderTests {
 		assertThat(this.container.paused).containsExactly(TIER);
 	}
 
+	private List<ConsumerRecord<byte[], byte[]>> poll(List<ConsumerRecord<byte[], byte[]>> log) {
+		log.forEach(this.consumer::addRecord);
+		List<ConsumerRecord<byte[], byte[]>> polled = new ArrayList<>();
+		this.gated.poll(Duration.ZERO).forEach(polled::add);
+		return polled;
+	}
+
 	private Optional<Long> committed() {
 		OffsetAndMetadata offset = this.consumer.committed(Set.of(TIER)).get(TIER);
 		return Optional.ofNullable(offset).map(OffsetAndMetadata::offset);
+	}
+
+	@SuppressWarnings("unchecked")
+	static Consumer<byte[], byte[]> gated(Consumer<byte[], byte[]> consumer) {
+		Consumer<Object, Object> any = (Consumer<Object, Object>) (Consumer<?, ?>) consumer;
+		return (Consumer<byte[], byte[]>) (Consumer<?, ?>) new CommitGate(Duration.ofSeconds(1)).apply(any);
 	}
 
 	private DueRecordForwarder listener(boolean failing) {
@@ -98,17 +130,10 @@ class DueRecordForwarderTests {
 				new DefaultKafkaProducerFactory<>(Map.of("bootstrap.servers", "localhost:9")), Duration.ofSeconds(1)) {
 
 			@Override
-			public List<Forward> forwardAll(List<Forward> forwards) {
-				forwards.forEach(forward -> DueRecordForwarderTests.this.attempted.add(forward.record().offset()));
-				return failing ? forwards : List.of();
-			}
-
-			@Override
-			public void forward(ConsumerRecord<?, ?> record, String topic, Headers headers) {
+			public CompletableFuture<?> send(ConsumerRecord<?, ?> record, String topic, Headers headers) {
 				DueRecordForwarderTests.this.attempted.add(record.offset());
-				if (failing) {
-					throw new ForwardingFailedException("Broker down", new TimeoutException("Broker down"));
-				}
+				return failing ? CompletableFuture.failedFuture(new TimeoutException("Broker down"))
+						: CompletableFuture.completedFuture(null);
 			}
 
 		};

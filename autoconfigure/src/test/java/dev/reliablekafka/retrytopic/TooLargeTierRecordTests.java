@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -23,7 +25,6 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import dev.reliablekafka.blocking.PartitionBackOff;
 import dev.reliablekafka.retrytopic.DueRecordForwarderTests.PausingContainer;
 import dev.reliablekafka.routing.FailureHeaders;
-import dev.reliablekafka.routing.ForwardingFailedException;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.routing.ReliableHeaders;
 import dev.reliablekafka.topics.TopicNaming;
@@ -33,14 +34,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A due tier record is too large for its group's retry topic, which the broker refuses on every attempt: the
  * failure is recognised as final, the partition is not paused, and the record goes to the group's dead-letter
- * topic with the reason, so that the record behind it is handed over and both are committed. A broker cannot
- * be made to refuse one record on cue, so the forwarder is a stand-in.
+ * topic with the reason when it is delivered again, so that the record behind it is handed over and both are
+ * committed. A broker cannot be made to refuse one record on cue, so the forwarder is a stand-in.
  */
 class TooLargeTierRecordTests {
 
 	private static final TopicPartition TIER = new TopicPartition("app.delay.1s", 0);
 
 	private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+
+	private final Consumer<byte[], byte[]> gated = DueRecordForwarderTests.gated(this.consumer);
 
 	private final PartitionBackOff partitionBackOff = new PartitionBackOff();
 
@@ -57,17 +60,17 @@ class TooLargeTierRecordTests {
 	void recordTooLargeForTheRetryTopicIsDeadLetteredAndTheNextOneHandedOver() {
 		long now = System.currentTimeMillis();
 		this.consumer.assign(List.of(TIER));
-		this.consumer.seek(TIER, 12);
+		this.consumer.seek(TIER, 10);
 		DueRecordForwarder listener = listener();
-		List<ConsumerRecord<byte[], byte[]>> poll = List.of(tierRecord(10, now - 1), tierRecord(11, now - 1));
+		List<ConsumerRecord<byte[], byte[]>> log = List.of(tierRecord(10, now - 1), tierRecord(11, now - 1));
 
-		listener.onMessage(poll, this.consumer);
+		listener.onMessage(poll(log), this.gated);
 
 		assertThat(this.container.paused).as("paused partitions").isEmpty();
 		assertThat(this.consumer.position(TIER)).isEqualTo(10);
 		this.sent.clear();
 
-		listener.onMessage(poll, this.consumer);
+		listener.onMessage(poll(log), this.gated);
 
 		assertThat(this.sent).extracting(RecordForwarder.Forward::topic).containsExactly("dlq.orders", "retry.orders");
 		assertThat(FailureHeaders.text(this.sent.get(0).headers(), ReliableHeaders.PARKED_REASON))
@@ -76,24 +79,24 @@ class TooLargeTierRecordTests {
 		assertThat(this.container.paused).isEmpty();
 	}
 
+	private List<ConsumerRecord<byte[], byte[]>> poll(List<ConsumerRecord<byte[], byte[]>> log) {
+		log.forEach(this.consumer::addRecord);
+		List<ConsumerRecord<byte[], byte[]>> polled = new ArrayList<>();
+		this.gated.poll(Duration.ZERO).forEach(polled::add);
+		return polled;
+	}
+
 	private DueRecordForwarder listener() {
 		RecordForwarder forwarder = new RecordForwarder(
 				new DefaultKafkaProducerFactory<>(Map.of("bootstrap.servers", "localhost:9")), Duration.ofSeconds(1)) {
 
 			@Override
-			public List<Forward> forwardAll(List<Forward> forwards) {
-				TooLargeTierRecordTests.this.sent.addAll(forwards);
-				return forwards.stream().filter(TooLargeTierRecordTests::refused).toList();
-			}
-
-			@Override
-			public void forward(ConsumerRecord<?, ?> record, String topic, Headers headers) {
+			public CompletableFuture<?> send(ConsumerRecord<?, ?> record, String topic, Headers headers) {
 				Forward forward = new Forward(record, topic, headers);
 				TooLargeTierRecordTests.this.sent.add(forward);
-				if (refused(forward)) {
-					throw new ForwardingFailedException("Refused", new RecordTooLargeException(
-							"The request included a message larger than the max message size the server will accept."));
-				}
+				return refused(forward) ? CompletableFuture.failedFuture(new RecordTooLargeException(
+						"The request included a message larger than the max message size the server will accept."))
+						: CompletableFuture.completedFuture(null);
 			}
 
 		};

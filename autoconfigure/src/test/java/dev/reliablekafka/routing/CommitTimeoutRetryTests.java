@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
@@ -21,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A transaction whose commit timed out may still complete: the broker got the commit, its answer was lost. Kafka's
- * contract is to call {@code commitTransaction()} again, which finishes the pending commit. A forward must do that
- * rather than report a failure, after which the record would be forwarded again in a second transaction and a
+ * contract is to call {@code commitTransaction()} again, which finishes the pending commit. The commit of a
+ * transaction of forwards must do that rather than report a failure, after which the record would be forwarded again in a second transaction and a
  * {@code read_committed} reader would see it twice.
  */
 class CommitTimeoutRetryTests {
@@ -37,7 +38,10 @@ class CommitTimeoutRetryTests {
 		ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(SOURCE.topic(), SOURCE.partition(), 7,
 				"key".getBytes(StandardCharsets.UTF_8), "A".getBytes(StandardCharsets.UTF_8));
 
-		forwarder.forwardAndCommit(record, "app.delay.10s", new RecordHeaders(),
+		TransactionalHandOff transactions = forwarder.transactions();
+		Producer<byte[], byte[]> inTransaction = transactions.begin();
+		forwarder.send(inTransaction, record, "app.delay.10s", new RecordHeaders());
+		transactions.commit(inTransaction, 1, Map.of(SOURCE, new OffsetAndMetadata(8)),
 				new ConsumerGroupMetadata("order-service"));
 
 		assertThat(producer.commitAttempts).isEqualTo(2);

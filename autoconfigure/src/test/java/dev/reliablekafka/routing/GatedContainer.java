@@ -81,6 +81,8 @@ final class GatedContainer implements AutoCloseable {
 
 	private boolean subscribing;
 
+	private boolean acknowledging;
+
 	private @Nullable BiConsumer<String, Acknowledgment> acknowledger;
 
 	private volatile boolean revokeAtNextPoll;
@@ -134,6 +136,14 @@ final class GatedContainer implements AutoCloseable {
 	}
 
 	/**
+	 * Let the listener acknowledge each record it processed (for the manual ack modes).
+	 */
+	GatedContainer acknowledging() {
+		this.acknowledging = true;
+		return this;
+	}
+
+	/**
 	 * Use an acknowledging listener (for the manual ack modes) instead of failing by a predicate: it is handed each
 	 * value with its acknowledgment, and fails by throwing.
 	 */
@@ -166,23 +176,18 @@ final class GatedContainer implements AutoCloseable {
 		BiConsumer<String, Acknowledgment> acknowledger = this.acknowledger;
 		if (acknowledger != null) {
 			properties.setMessageListener((AcknowledgingMessageListener<byte[], byte[]>) (record, ack) -> {
-				String value = new String(record.value(), StandardCharsets.UTF_8);
-				synchronized (this) {
-					this.delivered.add(value);
-				}
-				acknowledger.accept(value, ack);
+				process(record, value -> false);
+				acknowledger.accept(new String(record.value(), StandardCharsets.UTF_8), ack);
+			});
+		}
+		else if (this.acknowledging) {
+			properties.setMessageListener((AcknowledgingMessageListener<byte[], byte[]>) (record, ack) -> {
+				process(record, fails);
+				ack.acknowledge();
 			});
 		}
 		else {
-			properties.setMessageListener((MessageListener<byte[], byte[]>) record -> {
-				String value = new String(record.value(), StandardCharsets.UTF_8);
-				synchronized (this) {
-					this.delivered.add(value);
-				}
-				if (fails.test(value)) {
-					throw new IllegalStateException("failed: " + value);
-				}
-			});
+			properties.setMessageListener((MessageListener<byte[], byte[]>) record -> process(record, fails));
 		}
 		@SuppressWarnings("unchecked")
 		ConsumerFactory<byte[], byte[]> consumerFactory = mock(ConsumerFactory.class);
@@ -193,6 +198,16 @@ final class GatedContainer implements AutoCloseable {
 		this.container.setRecordInterceptor(new RecordInProcess<>());
 		this.container.setCommonErrorHandler(new FailureRouter(policy(), forwarder, this.partitionBackOff));
 		this.container.start();
+	}
+
+	private void process(ConsumerRecord<byte[], byte[]> record, Predicate<String> fails) {
+		String value = new String(record.value(), StandardCharsets.UTF_8);
+		synchronized (this) {
+			this.delivered.add(value);
+		}
+		if (fails.test(value)) {
+			throw new IllegalStateException("failed: " + value);
+		}
 	}
 
 	synchronized List<String> delivered() {

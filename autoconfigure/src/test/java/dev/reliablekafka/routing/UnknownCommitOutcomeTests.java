@@ -106,9 +106,12 @@ class UnknownCommitOutcomeTests {
 
 	private static void forward(RecordForwarder forwarder, TopicPartition source, long offset,
 			ConsumerGroupMetadata group) {
-		forwarder.forwardAndCommit(new ConsumerRecord<>(source.topic(), source.partition(), offset,
+		TransactionalHandOff transactions = forwarder.transactions();
+		Producer<byte[], byte[]> producer = transactions.begin();
+		forwarder.send(producer, new ConsumerRecord<>(source.topic(), source.partition(), offset,
 				"key".getBytes(StandardCharsets.UTF_8), "A".getBytes(StandardCharsets.UTF_8)), "app.delay.10s",
-				new RecordHeaders(), group);
+				new RecordHeaders());
+		transactions.commit(producer, 1, Map.of(source, new OffsetAndMetadata(offset + 1)), group);
 	}
 
 	private static KafkaProducer<byte[], byte[]> transactionalProducer(KafkaTestClient kafka) {
