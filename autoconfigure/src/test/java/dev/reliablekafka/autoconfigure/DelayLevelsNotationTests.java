@@ -15,6 +15,7 @@ import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.policy.DelayLevel;
 import dev.reliablekafka.policy.ListenerPolicies;
+import dev.reliablekafka.test.Broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +26,8 @@ class DelayLevelsNotationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
-		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "spring.kafka.listener.auto-startup=false",
+		.withPropertyValues("spring.kafka.bootstrap-servers=" + Broker.EMBEDDED.bootstrapServers(),
+				"spring.kafka.listener.auto-startup=false",
 				"reliable.kafka.topics.create=false", "reliable.kafka.topics.verify=false",
 				"spring.application.name=shop")
 		.withUserConfiguration(RetryListener.class);
