@@ -23,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
@@ -81,6 +82,12 @@ public final class ReliableKafkaAutoConfiguration {
 	 * acknowledgement, and only this bounds how long one unavailable topic holds up the consumer's other partitions.
 	 */
 	private static final long LISTENER_MAX_BLOCK_MILLIS = 5000;
+
+	@Bean
+	@ConfigurationPropertiesBinding
+	static DurationListConverter reliableKafkaDurationListConverter() {
+		return new DurationListConverter();
+	}
 
 	@Bean
 	@ConditionalOnMissingBean

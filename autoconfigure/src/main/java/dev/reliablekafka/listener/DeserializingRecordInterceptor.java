@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.listener.RecordInterceptor;
+import org.springframework.kafka.support.KafkaUtils;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
 
@@ -74,8 +75,8 @@ final class DeserializingRecordInterceptor implements RecordInterceptor<Object, 
 			throw failed(raw, data, isKey, ex);
 		}
 		// An ErrorHandlingDeserializer reports its failure in a header it adds, instead of throwing.
-		String errorHeader = isKey ? SerializationUtils.KEY_DESERIALIZER_EXCEPTION_HEADER
-				: SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER;
+		String errorHeader = isKey ? KafkaUtils.KEY_DESERIALIZER_EXCEPTION_HEADER
+				: KafkaUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER;
 		Header error = headers.lastHeader(errorHeader);
 		if (error != null && error != raw.headers().lastHeader(errorHeader)) {
 			DeserializationException reported = SerializationUtils.byteArrayToDeserializationException(logger, error);

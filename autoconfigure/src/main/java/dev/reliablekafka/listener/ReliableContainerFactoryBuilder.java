@@ -1,5 +1,6 @@
 package dev.reliablekafka.listener;
 
+import java.lang.reflect.Method;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -20,6 +21,7 @@ import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.RecordInterceptor;
+import org.springframework.util.ReflectionUtils;
 
 import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
@@ -151,7 +153,6 @@ public class ReliableContainerFactoryBuilder {
 		// router. A transaction per record, which Boot's transaction manager would bring, costs most of the
 		// throughput and adds nothing the listener's own sends could join.
 		factory.getContainerProperties().setKafkaAwareTransactionManager(null);
-		factory.getContainerProperties().setTransactionManager(null);
 		factory.setContainerCustomizer(this::customize);
 		return factory;
 	}
@@ -194,6 +195,18 @@ public class ReliableContainerFactoryBuilder {
 	}
 
 	/**
+	 * Whether a container transaction would start: the setter of a plain transaction manager is deprecated for
+	 * removal in spring-kafka 4.1 but still starts one where it exists, so it is looked up, not linked against.
+	 */
+	private static boolean hasTransactionManager(ContainerProperties properties) {
+		if (properties.getKafkaAwareTransactionManager() != null) {
+			return true;
+		}
+		Method plain = ReflectionUtils.findMethod(ContainerProperties.class, "getTransactionManager");
+		return plain != null && ReflectionUtils.invokeMethod(plain, properties) != null;
+	}
+
+	/**
 	 * Reject what an application customizer did that would let a reliable container lose or skip records. Runs
 	 * after every customizer and every reliable setting, so nothing changes the container afterwards (a
 	 * {@code containerPostProcessor} is rejected with the listener's signature).
@@ -203,7 +216,7 @@ public class ReliableContainerFactoryBuilder {
 		ContainerProperties properties = container.getContainerProperties();
 		String leaveAlone = "Make the ContainerCustomizer leave reliable listeners alone, e.g. by skipping the "
 				+ "containers whose getListenerId() is one of theirs.";
-		if (properties.getTransactionManager() != null || properties.getKafkaAwareTransactionManager() != null) {
+		if (hasTransactionManager(properties)) {
 			throw new ReliableKafkaConfigurationException(id, "the container's transaction manager",
 					"was set by a ContainerCustomizer: in a container transaction a failed record goes to the "
 							+ "after-rollback processor instead of the failure router, and is skipped after its retries",

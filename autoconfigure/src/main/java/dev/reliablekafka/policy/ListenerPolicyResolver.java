@@ -181,8 +181,8 @@ public final class ListenerPolicyResolver {
 					"Use 1 for a fixed wait or more to grow it (2 doubles it after every retry).");
 		}
 		if (max.value().compareTo(initial.value()) < 0) {
-			throw invalid(id, max, "is shorter than the initial interval " + initial.value() + " from "
-					+ initial.origin(), "Make the maximum interval at least as long as the initial interval.");
+			throw invalid(id, max, "is shorter than the initial interval " + DurationText.of(initial.value())
+					+ " from " + initial.origin(), "Make the maximum interval at least as long as the initial interval.");
 		}
 		if (jitter.value().isNegative()) {
 			throw invalid(id, jitter, "must not be negative", "Use 0 for no jitter, or a spread such as 100ms.");
@@ -213,8 +213,9 @@ public final class ListenerPolicyResolver {
 		Duration previous = Duration.ZERO;
 		for (Duration level : levels.value()) {
 			if (level.compareTo(previous) <= 0) {
-				throw invalid(id, levels, "must be positive and strictly increasing (" + level + " follows "
-						+ previous + ")", "List the delays shortest first, without repeats.");
+				throw invalid(id, levels, "must be positive and strictly increasing (" + DurationText.of(level)
+						+ " follows " + DurationText.of(previous) + ")",
+						"List the delays shortest first, without repeats.");
 			}
 			previous = level;
 		}
@@ -251,8 +252,8 @@ public final class ListenerPolicyResolver {
 
 	private static ReliableKafkaConfigurationException invalid(String id, Resolved<?> setting, String problem,
 			String fix) {
-		return new ReliableKafkaConfigurationException(id, setting.origin(), "is " + setting.value() + " but " + problem,
-				fix);
+		return new ReliableKafkaConfigurationException(id, setting.origin(),
+				"is " + DurationText.of(setting.value()) + " but " + problem, fix);
 	}
 
 	/** A resolved value and the place it came from. */

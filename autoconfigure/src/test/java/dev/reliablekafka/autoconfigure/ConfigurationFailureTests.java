@@ -27,7 +27,7 @@ class ConfigurationFailureTests {
 	@Test
 	void negativeInterval() {
 		assertFailure(OrderListener.class, "reliable.kafka.listeners.orders.blocking.initial-interval=-1s",
-				"Reliable listener 'orders': reliable.kafka.listeners.orders.blocking.initial-interval is PT-1S but "
+				"Reliable listener 'orders': reliable.kafka.listeners.orders.blocking.initial-interval is -1s but "
 						+ "must not be negative.");
 	}
 
@@ -40,8 +40,8 @@ class ConfigurationFailureTests {
 	@Test
 	void maxIntervalShorterThanInitialInterval() {
 		assertFailure(OrderListener.class, "reliable.kafka.listeners.orders.blocking.max-interval=100ms",
-				"reliable.kafka.listeners.orders.blocking.max-interval is PT0.1S but is shorter than the initial "
-						+ "interval PT1S");
+				"reliable.kafka.listeners.orders.blocking.max-interval is 100ms but is shorter than the initial "
+						+ "interval 1s");
 	}
 
 	@Test
@@ -120,8 +120,8 @@ class ConfigurationFailureTests {
 	void delayLevelsNotIncreasing() {
 		assertFailure(RetryListener.class, "spring.application.name=shop",
 				"reliable.kafka.defaults.retry-topic.delay-levels=1s,5s,5s",
-				"reliable.kafka.defaults.retry-topic.delay-levels is [PT1S, PT5S, PT5S] but must be positive and "
-						+ "strictly increasing (PT5S follows PT5S)");
+				"reliable.kafka.defaults.retry-topic.delay-levels is 1s, 5s, 5s but must be positive and "
+						+ "strictly increasing (5s follows 5s)");
 	}
 
 	@Test

@@ -1,0 +1,83 @@
+package dev.reliablekafka.autoconfigure;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+
+import dev.reliablekafka.annotation.ReliableListener;
+import dev.reliablekafka.annotation.ReliableMode;
+import dev.reliablekafka.policy.ListenerPolicies;
+import dev.reliablekafka.test.Broker;
+import dev.reliablekafka.policy.ListenerPolicy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every default the README's table of listener settings states, written as a property exactly as the table
+ * writes it, starts the application and gives the same policies as leaving the property out.
+ */
+class ReadmeDefaultsTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
+		.withPropertyValues("spring.kafka.bootstrap-servers=" + Broker.EMBEDDED.bootstrapServers(),
+				"spring.kafka.listener.auto-startup=false",
+				"reliable.kafka.topics.create=false", "reliable.kafka.topics.verify=false",
+				"spring.application.name=shop")
+		.withUserConfiguration(Listeners.class);
+
+	static Stream<String> documentedDefaults() throws IOException {
+		List<String> properties = new ArrayList<>();
+		ReadmeTables.documentedDefaults().forEach((name, cell) -> {
+			String literal = ReadmeTables.literal(cell);
+			if (literal != null && name.startsWith("reliable.kafka.defaults.")) {
+				properties.add(name + "=" + literal);
+			}
+		});
+		return properties.stream();
+	}
+
+	private static final List<ListenerPolicy> unset = new ArrayList<>();
+
+	@ParameterizedTest
+	@MethodSource("documentedDefaults")
+	void writtenAsTheReadmeShowsIt(String property) {
+		if (unset.isEmpty()) {
+			unset.addAll(policies(this.runner));
+		}
+		this.runner.withPropertyValues(property).run(context -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(ListenerPolicies.class).all()).containsExactlyInAnyOrderElementsOf(unset);
+		});
+	}
+
+	private static List<ListenerPolicy> policies(ApplicationContextRunner runner) {
+		List<ListenerPolicy> policies = new ArrayList<>();
+		runner.run(context -> policies.addAll(context.getBean(ListenerPolicies.class).all()));
+		return policies;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Listeners {
+
+		@ReliableListener(id = "blocking", topics = "OrderTopic", groupId = "blocking-service")
+		void blocking(String order) {
+		}
+
+		@ReliableListener(id = "retrying", topics = "OrderTopic", groupId = "retrying-service",
+				mode = ReliableMode.RETRY_TOPIC)
+		void retrying(String order) {
+		}
+
+	}
+
+}
