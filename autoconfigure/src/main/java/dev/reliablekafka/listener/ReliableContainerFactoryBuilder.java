@@ -24,6 +24,7 @@ import org.springframework.kafka.listener.RecordInterceptor;
 import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.blocking.InPlaceRetries;
+import dev.reliablekafka.metrics.ReliableEvents;
 import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
 import dev.reliablekafka.policy.RetryTopicPolicy;
@@ -69,6 +70,8 @@ public class ReliableContainerFactoryBuilder {
 	private boolean transactional;
 
 	private @Nullable ConsumerPostProcessor<Object, Object> commitGate;
+
+	private ReliableEvents events = ReliableEvents.NONE;
 
 	/**
 	 * Create the builder.
@@ -116,6 +119,16 @@ public class ReliableContainerFactoryBuilder {
 	 */
 	public ReliableContainerFactoryBuilder commitGate(@Nullable ConsumerPostProcessor<Object, Object> commitGate) {
 		this.commitGate = commitGate;
+		return this;
+	}
+
+	/**
+	 * Tell what listeners see of their failed records: redelivery lateness, in-place attempts per record.
+	 * @param events whom to tell
+	 * @return this builder
+	 */
+	public ReliableContainerFactoryBuilder events(ReliableEvents events) {
+		this.events = events;
 		return this;
 	}
 
@@ -249,7 +262,8 @@ public class ReliableContainerFactoryBuilder {
 		InPlaceRetries inPlace = (policy.retryTopic() == null && router instanceof FailureRouter failureRouter)
 				? failureRouter.inPlaceRetries() : null;
 		RecordInterceptor<Object, Object> deserializing = new DeserializingRecordInterceptor(
-				Objects.requireNonNull(this.deserializers), new DeliveryHeaders(new HeaderTrust(policy), inPlace));
+				Objects.requireNonNull(this.deserializers), new DeliveryHeaders(new HeaderTrust(policy), inPlace),
+				new DeliveryEvents(policy, inPlace, this.events));
 		return (application != null) ? new CompositeRecordInterceptor<>(deserializing, application) : deserializing;
 	}
 

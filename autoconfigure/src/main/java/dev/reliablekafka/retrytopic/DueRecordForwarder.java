@@ -22,6 +22,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.KafkaUtils;
 
 import dev.reliablekafka.blocking.PartitionBackOff;
+import dev.reliablekafka.metrics.ReliableEvents;
 import dev.reliablekafka.routing.ForwardingFailedException;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.routing.RecordForwarder.Forward;
@@ -59,6 +60,8 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 
 	private @Nullable MessageListenerContainer container;
 
+	private ReliableEvents events = ReliableEvents.NONE;
+
 	/**
 	 * Create the listener.
 	 * @param forwarder sends the due records
@@ -77,6 +80,14 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 	 */
 	public void setContainer(MessageListenerContainer container) {
 		this.container = container;
+	}
+
+	/**
+	 * Set whom to tell about each hand-off.
+	 * @param events told about hand-offs and failed hand-offs
+	 */
+	void setEvents(ReliableEvents events) {
+		this.events = events;
 	}
 
 	@Override
@@ -145,9 +156,11 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 				this.forwarder.forwardAllAndCommit(due, offsets(afterDue), consumer.groupMetadata());
 				handled.clear(); // committed with the transaction
 				afterDue.forEach(this.routes::handedOver);
+				due.forEach(this::handedOff);
 				return true;
 			}
 			catch (ForwardingFailedException ex) {
+				due.forEach(forward -> this.events.handOffFailed(forward.record().topic()));
 				logger.error(ex, () -> "Could not hand " + due.size() + " due records to their retry topics");
 				Map<TopicPartition, Forward> firstDue = new LinkedHashMap<>();
 				due.forEach(forward -> firstDue.putIfAbsent(partition(forward), forward));
@@ -159,8 +172,11 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 		if (failed.isEmpty()) {
 			handled.putAll(afterDue);
 			afterDue.forEach(this.routes::handedOver);
+			due.forEach(this::handedOff);
 			return true;
 		}
+		due.stream().filter(forward -> !failed.contains(forward)).forEach(this::handedOff);
+		failed.forEach(forward -> this.events.handOffFailed(forward.record().topic()));
 		logger.error(() -> "Could not hand " + failed.size() + " due records (the first: "
 				+ KafkaUtils.format(failed.get(0).record()) + ") to " + failed.get(0).topic());
 		// Per partition, what precedes the first failed record was handed over; the rest is sent again.
@@ -233,11 +249,17 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 				this.forwarder.forward(record, forward.topic(), forward.headers());
 			}
 			this.routes.handedOver(partition(forward), record.offset() + 1);
+			handedOff(forward);
 			return Attempt.HANDED_OVER;
 		}
 		catch (ForwardingFailedException ex) {
+			this.events.handOffFailed(forward.record().topic());
 			return this.routes.failedForGood(forward, ex) ? Attempt.ELSEWHERE : Attempt.LATER;
 		}
+	}
+
+	private void handedOff(Forward forward) {
+		this.events.handedOff(forward.record().topic(), dueTime(forward.record()));
 	}
 
 	private void commit(Map<TopicPartition, Long> handled, Consumer<?, ?> consumer) {
