@@ -127,7 +127,6 @@ public class ReliableKafkaMeters implements ReliableEvents {
 	public void inPlaceAttempts(ListenerPolicy listener, int deliveries) {
 		DistributionSummary.builder(RECORD_ATTEMPTS)
 			.description("Deliveries a record that failed in place took until it was processed or dead-lettered")
-			.baseUnit("deliveries")
 			.tags(listenerTags(listener))
 			.register(this.registry)
 			.record(deliveries);
