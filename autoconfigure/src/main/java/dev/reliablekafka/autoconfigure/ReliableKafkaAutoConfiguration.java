@@ -58,7 +58,6 @@ import dev.reliablekafka.routing.CommitGate;
 import dev.reliablekafka.routing.FailureRouter;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.routing.TransactionalIdFencing;
-import dev.reliablekafka.topics.TopicDepths;
 import dev.reliablekafka.topics.TopicNaming;
 import dev.reliablekafka.topics.TopicProvisioner;
 import dev.reliablekafka.topics.TopicRequirement;
@@ -122,7 +121,8 @@ public final class ReliableKafkaAutoConfiguration {
 			ObjectProvider<KafkaListenerEndpointRegistry> registry, ObjectProvider<ListenerPolicies> policies) {
 		// One producer at a time per consumer thread of the reliable containers.
 		return forwarder(producerFactory, kafkaProperties, properties, "reliable-", LISTENER_MAX_BLOCK_MILLIS, fencing,
-				() -> consumerThreads(registry.getIfAvailable(), policies.getObject()), "reliableKafkaProducerFactory");
+				() -> consumerThreads(registry.getIfAvailable(), policies.getObject()),
+				"reliableKafkaProducerFactory");
 	}
 
 	@Bean
@@ -180,32 +180,6 @@ public final class ReliableKafkaAutoConfiguration {
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private static List<ConsumerFactory.Listener<byte[], byte[]>> consumerListeners(ConsumerFactory<?, ?> factory) {
 		return (List) factory.getListeners();
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	TopicDepths reliableTopicDepths(ObjectProvider<KafkaAdmin> kafkaAdmin, ListenerPolicies policies,
-			ReliableKafkaProperties properties, Environment environment) {
-		KafkaAdmin admin = kafkaAdmin.getIfAvailable();
-		return new TopicDepths((admin != null) ? admin.getConfigurationProperties() : null,
-				() -> watchedTopics(policies, schedulerGroup(properties, namespace(properties, environment))),
-				properties.getMetrics().getTopicDepthRefresh());
-	}
-
-	private static Collection<TopicDepths.Watched> watchedTopics(ListenerPolicies policies, String schedulerGroup) {
-		Set<TopicDepths.Watched> topics = new LinkedHashSet<>();
-		delayTiers(policies).forEach(
-				tier -> topics.add(new TopicDepths.Watched(TopicDepths.Kind.DELAY_TIER, tier, schedulerGroup)));
-		for (ListenerPolicy policy : policies.all()) {
-			if (policy.groupRetryTopic() != null) {
-				topics.add(new TopicDepths.Watched(TopicDepths.Kind.RETRY, policy.groupRetryTopic(), policy.groupId()));
-			}
-			if (policy.deadLetterTopic() != null) {
-				topics.add(new TopicDepths.Watched(TopicDepths.Kind.DEAD_LETTER, policy.deadLetterTopic(),
-						policy.groupId()));
-			}
-		}
-		return topics;
 	}
 
 	/**
@@ -273,7 +247,7 @@ public final class ReliableKafkaAutoConfiguration {
 		return threads;
 	}
 
-	private static @Nullable String namespace(ReliableKafkaProperties properties, Environment environment) {
+	static @Nullable String namespace(ReliableKafkaProperties properties, Environment environment) {
 		String namespace = properties.getTopics().getNamespace();
 		return (namespace != null) ? namespace : environment.getProperty("spring.application.name");
 	}
@@ -289,13 +263,13 @@ public final class ReliableKafkaAutoConfiguration {
 				topics.getDeadLetterRetention(), topics.getProvisioningTimeout());
 	}
 
-	private static String schedulerGroup(ReliableKafkaProperties properties, @Nullable String namespace) {
+	static String schedulerGroup(ReliableKafkaProperties properties, @Nullable String namespace) {
 		String template = properties.getTopics().getSchedulerGroup();
 		// The scheduler runs only when the namespace is known, if its tiers need one.
 		return (namespace != null) ? template.replace(TopicNaming.NAMESPACE, namespace) : template;
 	}
 
-	private static Collection<String> delayTiers(ListenerPolicies policies) {
+	static Collection<String> delayTiers(ListenerPolicies policies) {
 		Set<String> topics = new LinkedHashSet<>();
 		policies.all()
 			.stream()

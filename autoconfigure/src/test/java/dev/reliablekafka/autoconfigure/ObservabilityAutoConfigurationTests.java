@@ -30,7 +30,7 @@ class ObservabilityAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class,
-				ReliableKafkaMetricsAutoConfiguration.class, ReliableKafkaHealthAutoConfiguration.class))
+				ReliableKafkaObservabilityAutoConfiguration.class))
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "spring.kafka.listener.auto-startup=false",
 				"reliable.kafka.topics.create=false", "reliable.kafka.topics.verify=false",
 				"spring.application.name=shop")
@@ -58,6 +58,7 @@ class ObservabilityAutoConfigurationTests {
 		this.runner.run(context -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(ReliableKafkaMeters.class);
+			// The endpoint reads the depths of the topics, meters or not.
 			assertThat(context).hasSingleBean(TopicDepths.class);
 		});
 	}
@@ -65,7 +66,7 @@ class ObservabilityAutoConfigurationTests {
 	@Test
 	void noMetersWithoutMicrometer() {
 		this.runner.withUserConfiguration(Registry.class)
-			.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.withClassLoader(new FilteredClassLoader("io.micrometer"))
 			.run(context -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean(ReliableKafkaMeters.class);
@@ -85,7 +86,7 @@ class ObservabilityAutoConfigurationTests {
 
 	@Test
 	void noHealthContributorWithoutSpringBootsHealthSupport() {
-		this.runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(context -> {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.health")).run(context -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(ReliableKafkaHealthIndicator.class);
 			assertThat(context).doesNotHaveBean(ForwardFailures.class);
