@@ -47,6 +47,7 @@ import dev.reliablekafka.annotation.ReliableListenerScanner;
 import dev.reliablekafka.blocking.PartitionBackOff;
 import dev.reliablekafka.listener.ReliableContainerFactoryBuilder;
 import dev.reliablekafka.listener.ReliableListenerContainerFactory;
+import dev.reliablekafka.metrics.ReliableEvents;
 import dev.reliablekafka.policy.DelayLevel;
 import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
@@ -127,7 +128,8 @@ public final class ReliableKafkaAutoConfiguration {
 			ObjectProvider<KafkaListenerEndpointRegistry> registry, ObjectProvider<ListenerPolicies> policies) {
 		// One producer at a time per consumer thread of the reliable containers.
 		return forwarder(producerFactory, kafkaProperties, properties, "reliable-", LISTENER_MAX_BLOCK_MILLIS, fencing,
-				() -> consumerThreads(registry.getIfAvailable(), policies.getObject()));
+				() -> consumerThreads(registry.getIfAvailable(), policies.getObject()),
+				"reliableKafkaProducerFactory");
 	}
 
 	@Bean
@@ -142,12 +144,15 @@ public final class ReliableKafkaAutoConfiguration {
 			ObjectProvider<ConcurrentKafkaListenerContainerFactoryConfigurer> configurer,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<ListenerPolicies> policies,
 			ObjectProvider<RecordForwarder> forwarder, ObjectProvider<PartitionBackOff> partitionBackOff,
-			ObjectProvider<ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>> customizer) {
+			ObjectProvider<ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>> customizer,
+			ObjectProvider<ReliableEvents> events) {
 		// Collaborators are looked up on first use: see ReliableListenerContainerFactory.
 		return new ReliableListenerContainerFactory(() -> new ReliableContainerFactoryBuilder(configurer.getObject(),
 				consumerFactory.getObject(), policies.getObject(),
-				(ListenerPolicy policy) -> new FailureRouter(policy, forwarder.getObject(), partitionBackOff.getObject()))
+				(ListenerPolicy policy) -> new FailureRouter(policy, forwarder.getObject(), partitionBackOff.getObject(),
+						ReliableEvents.of(events.orderedStream().toList())))
 			.customizer(customizer.getIfUnique())
+			.events(ReliableEvents.of(events.orderedStream().toList()))
 			.transactional(forwarder.getObject().isTransactional())
 			.commitGate(new CommitGate(forwarder.getObject().timeout()))
 			.build(), policies::getObject);
@@ -159,7 +164,7 @@ public final class ReliableKafkaAutoConfiguration {
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<ProducerFactory<?, ?>> producerFactory,
 			TopicNaming naming, PartitionBackOff partitionBackOff, ReliableKafkaProperties properties,
 			KafkaProperties kafkaProperties, ObjectProvider<KafkaAdmin> kafkaAdmin, Environment environment,
-			TransactionalIdFencing fencing) {
+			TransactionalIdFencing fencing, ObjectProvider<ReliableEvents> events) {
 		DelayTierScheduler scheduler = new DelayTierScheduler(
 				() -> policies.all().isEmpty() ? null
 						: DelayTiers.of(properties.getTopics().getDelay(), namespace(properties, environment)),
@@ -173,7 +178,15 @@ public final class ReliableKafkaAutoConfiguration {
 			scheduler.setAuthExceptionRetryInterval(authRetry);
 		}
 		kafkaAdmin.ifAvailable(admin -> scheduler.setAdminConfig(admin.getConfigurationProperties()));
+		scheduler.setEvents(ReliableEvents.of(events.orderedStream().toList()));
+		// Metrics listeners of the application's consumer factory see the scheduler's consumers too.
+		scheduler.setConsumerListeners(consumerListeners(consumerFactory.getObject()));
 		return scheduler;
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static List<ConsumerFactory.Listener<byte[], byte[]>> consumerListeners(ConsumerFactory<?, ?> factory) {
+		return (List) factory.getListeners();
 	}
 
 	/**
@@ -185,7 +198,8 @@ public final class ReliableKafkaAutoConfiguration {
 			ListenerPolicies policies) {
 		// Its single consumer thread runs whenever a reliable listener exists.
 		return forwarder(producerFactory, kafkaProperties, properties, "reliable-scheduler-",
-				SCHEDULER_MAX_BLOCK_MILLIS, fencing, () -> policies.all().isEmpty() ? 0 : 1);
+				SCHEDULER_MAX_BLOCK_MILLIS, fencing, () -> policies.all().isEmpty() ? 0 : 1,
+				"reliableKafkaSchedulerProducerFactory");
 	}
 
 	/**
@@ -196,11 +210,14 @@ public final class ReliableKafkaAutoConfiguration {
 	 * @param maxBlockCap the longest {@code max.block.ms}
 	 * @param fencing fences at start-up the transactional ids of the producers used at once
 	 * @param producers how many producers are used at once
+	 * @param name names the producer factory, and so its producers' client metrics
 	 */
+	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private static RecordForwarder forwarder(ObjectProvider<ProducerFactory<?, ?>> producerFactory,
 			KafkaProperties kafkaProperties, ReliableKafkaProperties properties, String transactionIdSuffix,
-			long maxBlockCap, TransactionalIdFencing fencing, IntSupplier producers) {
-		Map<String, Object> config = new HashMap<>(producerFactory.getObject().getConfigurationProperties());
+			long maxBlockCap, TransactionalIdFencing fencing, IntSupplier producers, String name) {
+		ProducerFactory<?, ?> application = producerFactory.getObject();
+		Map<String, Object> config = new HashMap<>(application.getConfigurationProperties());
 		config.put(ProducerConfig.ACKS_CONFIG, "all");
 		config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
 		config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
@@ -211,6 +228,9 @@ public final class ReliableKafkaAutoConfiguration {
 		config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
 		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(config,
 				new ByteArraySerializer(), new ByteArraySerializer());
+		factory.setBeanName(name);
+		// Metrics listeners of the application's producer factory see our producers too.
+		application.getListeners().forEach(listener -> factory.addListener((ProducerFactory.Listener) listener));
 		String transactionIdPrefix = kafkaProperties.getProducer().getTransactionIdPrefix();
 		if (transactionIdPrefix != null) {
 			factory.setTransactionIdPrefix(transactionIdPrefix + transactionIdSuffix);
@@ -234,7 +254,7 @@ public final class ReliableKafkaAutoConfiguration {
 		return threads;
 	}
 
-	private static @Nullable String namespace(ReliableKafkaProperties properties, Environment environment) {
+	static @Nullable String namespace(ReliableKafkaProperties properties, Environment environment) {
 		String namespace = properties.getTopics().getNamespace();
 		return (namespace != null) ? namespace : environment.getProperty("spring.application.name");
 	}
@@ -250,13 +270,13 @@ public final class ReliableKafkaAutoConfiguration {
 				topics.getDeadLetterRetention(), topics.getProvisioningTimeout());
 	}
 
-	private static String schedulerGroup(ReliableKafkaProperties properties, @Nullable String namespace) {
+	static String schedulerGroup(ReliableKafkaProperties properties, @Nullable String namespace) {
 		String template = properties.getTopics().getSchedulerGroup();
 		// The scheduler runs only when the namespace is known, if its tiers need one.
 		return (namespace != null) ? template.replace(TopicNaming.NAMESPACE, namespace) : template;
 	}
 
-	private static Collection<String> delayTiers(ListenerPolicies policies) {
+	static Collection<String> delayTiers(ListenerPolicies policies) {
 		Set<String> topics = new LinkedHashSet<>();
 		policies.all()
 			.stream()

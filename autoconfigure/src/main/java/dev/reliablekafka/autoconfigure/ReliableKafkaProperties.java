@@ -41,6 +41,16 @@ public class ReliableKafkaProperties {
 	 */
 	private Duration forwardTimeout = Duration.ofSeconds(30);
 
+	/**
+	 * The reliableKafka health contributor.
+	 */
+	private final Health health = new Health();
+
+	/**
+	 * Reliable Kafka's meters.
+	 */
+	private final Metrics metrics = new Metrics();
+
 	public ListenerSettings getDefaults() {
 		return this.defaults;
 	}
@@ -59,6 +69,55 @@ public class ReliableKafkaProperties {
 
 	public void setForwardTimeout(Duration forwardTimeout) {
 		this.forwardTimeout = forwardTimeout;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * The reliableKafka health contributor.
+	 */
+	public static class Health {
+
+		/**
+		 * How long the forwards of a listener may fail without a success in between before its health is DOWN.
+		 */
+		private Duration forwardFailureThreshold = Duration.ofMinutes(1);
+
+		public Duration getForwardFailureThreshold() {
+			return this.forwardFailureThreshold;
+		}
+
+		public void setForwardFailureThreshold(Duration forwardFailureThreshold) {
+			this.forwardFailureThreshold = forwardFailureThreshold;
+		}
+
+	}
+
+	/**
+	 * Reliable Kafka's meters.
+	 */
+	public static class Metrics {
+
+		/**
+		 * How long the records waiting in the delay tier, retry and dead-letter topics are reused before they are
+		 * read from the broker again.
+		 */
+		private Duration topicDepthRefresh = Duration.ofSeconds(5);
+
+		public Duration getTopicDepthRefresh() {
+			return this.topicDepthRefresh;
+		}
+
+		public void setTopicDepthRefresh(Duration topicDepthRefresh) {
+			this.topicDepthRefresh = topicDepthRefresh;
+		}
+
 	}
 
 	/**

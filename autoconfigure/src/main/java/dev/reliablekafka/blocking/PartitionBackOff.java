@@ -2,7 +2,9 @@ package dev.reliablekafka.blocking;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.common.TopicPartition;
@@ -82,6 +84,22 @@ public class PartitionBackOff implements DisposableBean {
 			if (waits != null) {
 				waits.resumed();
 			}
+		}
+	}
+
+	/**
+	 * Return the partitions of a listener's container that are waiting out a back-off now.
+	 * @param listenerId the listener id, which is its container's
+	 * @return the partitions, sorted by topic and partition
+	 */
+	public List<TopicPartition> waiting(String listenerId) {
+		synchronized (this.latest) {
+			return this.latest.keySet()
+				.stream()
+				.filter(paused -> listenerId.equals(paused.container().getListenerId()))
+				.map(Paused::partition)
+				.sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
+				.toList();
 		}
 	}
 

@@ -26,6 +26,7 @@ import org.springframework.util.ReflectionUtils;
 import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.blocking.InPlaceRetries;
+import dev.reliablekafka.metrics.ReliableEvents;
 import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
 import dev.reliablekafka.policy.RetryTopicPolicy;
@@ -73,6 +74,8 @@ public class ReliableContainerFactoryBuilder {
 
 	private @Nullable ConsumerPostProcessor<Object, Object> commitGate;
 
+	private ReliableEvents events = ReliableEvents.NONE;
+
 	/**
 	 * Create the builder.
 	 * @param bootConfigurer Spring Boot's configurer of listener container factories
@@ -119,6 +122,16 @@ public class ReliableContainerFactoryBuilder {
 	 */
 	public ReliableContainerFactoryBuilder commitGate(@Nullable ConsumerPostProcessor<Object, Object> commitGate) {
 		this.commitGate = commitGate;
+		return this;
+	}
+
+	/**
+	 * Tell what listeners see of their failed records: redelivery lateness, in-place attempts per record.
+	 * @param events whom to tell
+	 * @return this builder
+	 */
+	public ReliableContainerFactoryBuilder events(ReliableEvents events) {
+		this.events = events;
 		return this;
 	}
 
@@ -264,7 +277,8 @@ public class ReliableContainerFactoryBuilder {
 		InPlaceRetries inPlace = (policy.retryTopic() == null && router instanceof FailureRouter failureRouter)
 				? failureRouter.inPlaceRetries() : null;
 		RecordInterceptor<Object, Object> deserializing = new DeserializingRecordInterceptor(
-				Objects.requireNonNull(this.deserializers), new DeliveryHeaders(new HeaderTrust(policy), inPlace));
+				Objects.requireNonNull(this.deserializers), new DeliveryHeaders(new HeaderTrust(policy), inPlace),
+				new DeliveryEvents(policy, inPlace, this.events));
 		RecordInterceptor<Object, Object> inProcess = new RecordInProcess<>();
 		return (application != null) ? new CompositeRecordInterceptor<>(inProcess, deserializing, application)
 				: new CompositeRecordInterceptor<>(inProcess, deserializing);

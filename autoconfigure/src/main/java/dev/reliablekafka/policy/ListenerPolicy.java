@@ -1,6 +1,7 @@
 package dev.reliablekafka.policy;
 
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -21,10 +22,33 @@ import dev.reliablekafka.annotation.ReliableMode;
  * @param groupRetryTopic the group's retry topic, which this listener consumes and whose {@code reliable-*}
  * headers it believes: in RETRY_TOPIC mode always; in BLOCKING mode where the topic exists, since it may hold
  * records forwarded while the listener was RETRY_TOPIC; {@code null} when the listener must not consume it
+ * @param origins where each resolved setting came from, keyed by its property name under
+ * {@code reliable.kafka.defaults} (such as {@code mode} or {@code blocking.max-attempts}): {@code listeners.<id>},
+ * {@code annotation}, {@code defaults} or {@code built-in}; for {@code not-retryable-exceptions}, which add up,
+ * every source that contributed, comma-separated. Settings the mode does not use are absent.
  */
 public record ListenerPolicy(String listenerId, String groupId, List<String> topics, ReliableMode mode,
 		BlockingPolicy blocking, @Nullable String deadLetterTopic, @Nullable RetryTopicPolicy retryTopic,
-		List<Class<? extends Throwable>> notRetryable, @Nullable String groupRetryTopic) {
+		List<Class<? extends Throwable>> notRetryable, @Nullable String groupRetryTopic, Map<String, String> origins) {
+
+	/**
+	 * Create a policy whose origins are unknown.
+	 * @param listenerId the listener id
+	 * @param groupId the consumer group
+	 * @param topics the source topics
+	 * @param mode the failure mode
+	 * @param blocking the in-place retry settings
+	 * @param deadLetterTopic the group's dead-letter topic, or {@code null} when dead-lettering is disabled
+	 * @param retryTopic the retry topic settings, or {@code null} unless the mode is RETRY_TOPIC
+	 * @param notRetryable exception types (built-in ones included) that are never retried
+	 * @param groupRetryTopic the group's retry topic the listener consumes, or {@code null}
+	 */
+	public ListenerPolicy(String listenerId, String groupId, List<String> topics, ReliableMode mode,
+			BlockingPolicy blocking, @Nullable String deadLetterTopic, @Nullable RetryTopicPolicy retryTopic,
+			List<Class<? extends Throwable>> notRetryable, @Nullable String groupRetryTopic) {
+		this(listenerId, groupId, topics, mode, blocking, deadLetterTopic, retryTopic, notRetryable, groupRetryTopic,
+				Map.of());
+	}
 
 	/**
 	 * Create a policy whose group retry topic is the one of its RETRY_TOPIC settings, if any.
@@ -41,7 +65,7 @@ public record ListenerPolicy(String listenerId, String groupId, List<String> top
 			BlockingPolicy blocking, @Nullable String deadLetterTopic, @Nullable RetryTopicPolicy retryTopic,
 			List<Class<? extends Throwable>> notRetryable) {
 		this(listenerId, groupId, topics, mode, blocking, deadLetterTopic, retryTopic, notRetryable,
-				(retryTopic != null) ? retryTopic.retryTopic() : null);
+				(retryTopic != null) ? retryTopic.retryTopic() : null, Map.of());
 	}
 
 	/**
@@ -50,7 +74,7 @@ public record ListenerPolicy(String listenerId, String groupId, List<String> top
 	 */
 	public ListenerPolicy withoutGroupRetryTopic() {
 		return new ListenerPolicy(this.listenerId, this.groupId, this.topics, this.mode, this.blocking,
-				this.deadLetterTopic, this.retryTopic, this.notRetryable, null);
+				this.deadLetterTopic, this.retryTopic, this.notRetryable, null, this.origins);
 	}
 
 	/**

@@ -2,6 +2,8 @@ package dev.reliablekafka.policy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,15 @@ public final class ListenerPolicyResolver {
 	static final int DEFAULT_MAX_RECONSUME_TIMES = 16;
 
 	private static final String PREFIX = "reliable.kafka.";
+
+	/** Origin of a value the annotation states explicitly. */
+	static final String ANNOTATION = "annotation";
+
+	/** Origin of a value from {@code reliable.kafka.defaults}. */
+	static final String DEFAULTS = "defaults";
+
+	/** Origin of a built-in default. */
+	static final String BUILT_IN = "built-in";
 
 	private final ListenerSettings defaults;
 
@@ -106,7 +117,9 @@ public final class ListenerPolicyResolver {
 			retryTopic = retryTopic(sources, group);
 		}
 		return new ListenerPolicy(id, group, topics, mode.value(), blocking, deadLetterTopic, retryTopic,
-				notRetryable(declaration), (retryTopic != null) ? retryTopic.retryTopic() : groupRetryTopic(id, group));
+				notRetryable(declaration, sources), (retryTopic != null) ? retryTopic.retryTopic()
+						: groupRetryTopic(id, group),
+				Collections.unmodifiableMap(new LinkedHashMap<>(sources.origins)));
 	}
 
 	// A BLOCKING group may hold records in its retry topic from a time it was RETRY_TOPIC; none under a template
@@ -239,14 +252,21 @@ public final class ListenerPolicyResolver {
 				sources.declaration.maxAttempts(), "maxAttempts", BlockingPolicy.UNLIMITED);
 	}
 
-	private List<Class<? extends Throwable>> notRetryable(ListenerDeclaration declaration) {
+	private List<Class<? extends Throwable>> notRetryable(ListenerDeclaration declaration, Sources sources) {
 		Set<Class<? extends Throwable>> types = new LinkedHashSet<>(ExceptionClassifier.defaultFatalExceptionsList());
-		types.addAll(declaration.notRetryable());
-		types.addAll(this.defaults.getNotRetryableExceptions());
-		ListenerSettings own = this.listeners.get(declaration.id());
-		if (own != null) {
-			types.addAll(own.getNotRetryableExceptions());
+		List<String> origins = new ArrayList<>(List.of(BUILT_IN));
+		if (types.addAll(declaration.notRetryable())) {
+			origins.add(ANNOTATION);
 		}
+		if (types.addAll(this.defaults.getNotRetryableExceptions())) {
+			origins.add(DEFAULTS);
+		}
+		ListenerSettings own = this.listeners.get(declaration.id());
+		if (own != null && types.addAll(own.getNotRetryableExceptions())) {
+			origins.add(sources.listenerSource());
+		}
+		// They add up: every source that contributed a type, lowest precedence first.
+		sources.origins.put("not-retryable-exceptions", String.join(",", origins));
 		return List.copyOf(new ArrayList<>(types));
 	}
 
@@ -256,7 +276,12 @@ public final class ListenerPolicyResolver {
 				"is " + DurationText.of(setting.value()) + " but " + problem, fix);
 	}
 
-	/** A resolved value and the place it came from. */
+	/**
+	 * A resolved value and the place it came from.
+	 *
+	 * @param value the value
+	 * @param origin the property or attribute it came from, for error messages
+	 */
 	record Resolved<T>(T value, String origin) {
 	}
 
@@ -267,6 +292,9 @@ public final class ListenerPolicyResolver {
 
 		private final @Nullable ListenerSettings own;
 
+		// Where each resolved setting came from, by property name, in the order they were resolved.
+		private final Map<String, String> origins = new LinkedHashMap<>();
+
 		Sources(ListenerDeclaration declaration) {
 			this.declaration = declaration;
 			this.own = ListenerPolicyResolver.this.listeners.get(declaration.id());
@@ -275,20 +303,28 @@ public final class ListenerPolicyResolver {
 		<T> Resolved<T> pick(String property, Function<ListenerSettings, @Nullable T> getter,
 				@Nullable T annotationValue, @Nullable String attribute, T builtIn) {
 			if (this.own != null && getter.apply(this.own) != null) {
+				this.origins.put(property, listenerSource());
 				return new Resolved<>(getter.apply(this.own), origin(property));
 			}
 			if (annotationValue != null && attribute != null) {
+				this.origins.put(property, ANNOTATION);
 				return new Resolved<>(annotationValue, this.declaration.attribute(attribute));
 			}
 			T fromDefaults = getter.apply(ListenerPolicyResolver.this.defaults);
 			if (fromDefaults != null) {
+				this.origins.put(property, DEFAULTS);
 				return new Resolved<>(fromDefaults, PREFIX + "defaults." + property);
 			}
+			this.origins.put(property, BUILT_IN);
 			return new Resolved<>(builtIn, "the built-in default of " + property);
 		}
 
 		String origin(String property) {
 			return PREFIX + "listeners." + this.declaration.id() + "." + property;
+		}
+
+		String listenerSource() {
+			return "listeners." + this.declaration.id();
 		}
 
 	}

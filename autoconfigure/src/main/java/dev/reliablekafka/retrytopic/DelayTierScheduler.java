@@ -3,11 +3,13 @@ package dev.reliablekafka.retrytopic;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -25,6 +27,7 @@ import dev.reliablekafka.blocking.ArrivalSignallingDeserializer;
 import dev.reliablekafka.blocking.BackOffFetchWait;
 import dev.reliablekafka.blocking.PartitionBackOff;
 import dev.reliablekafka.routing.CommitGate;
+import dev.reliablekafka.metrics.ReliableEvents;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.topics.TopicNaming;
 
@@ -77,6 +80,13 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 
 	private @Nullable ConcurrentMessageListenerContainer<byte[], byte[]> container;
 
+	private ReliableEvents events = ReliableEvents.NONE;
+
+	private List<ConsumerFactory.Listener<byte[], byte[]>> consumerListeners = List.of();
+
+	// Whether it found no delay tier to serve when it last started.
+	private boolean idle;
+
 	/**
 	 * Create the scheduler.
 	 * @param tiers supplies the delay tiers of the namespace, or {@code null} when the scheduler has nothing to do
@@ -127,13 +137,32 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 	 */
 	@SuppressWarnings("unchecked")
 	private static ConsumerFactory<byte[], byte[]> schedulerConsumers(Map<String, Object> config,
-			Duration forwardTimeout) {
+			Duration forwardTimeout, List<ConsumerFactory.Listener<byte[], byte[]>> listeners) {
 		DefaultKafkaConsumerFactory<byte[], byte[]> factory = new DefaultKafkaConsumerFactory<>(config,
 				new ArrivalSignallingDeserializer(), new ArrivalSignallingDeserializer());
+		factory.setBeanName("reliableKafkaSchedulerConsumerFactory");
+		listeners.forEach(factory::addListener);
 		factory.addPostProcessor(new BackOffFetchWait<>());
 		ConsumerPostProcessor<?, ?> gate = new CommitGate(forwardTimeout);
 		factory.addPostProcessor((ConsumerPostProcessor<byte[], byte[]>) gate);
 		return factory;
+	}
+
+	/**
+	 * Set whom to tell about each hand-off.
+	 * @param events told about hand-offs and failed hand-offs
+	 */
+	public void setEvents(ReliableEvents events) {
+		this.events = events;
+	}
+
+	/**
+	 * Add listeners to the scheduler's consumer factory (such as the application's Micrometer consumer listener),
+	 * so that its consumers are seen like the application's own.
+	 * @param listeners the listeners
+	 */
+	public void setConsumerListeners(List<ConsumerFactory.Listener<byte[], byte[]>> listeners) {
+		this.consumerListeners = List.copyOf(listeners);
 	}
 
 	/**
@@ -149,6 +178,7 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 	public synchronized void start() {
 		DelayTiers topics = this.tiers.get();
 		if (topics == null || this.container != null) {
+			this.idle = topics == null;
 			return;
 		}
 		Map<String, Object> config = new HashMap<>(this.consumerConfig);
@@ -158,11 +188,12 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		ConsumerFactory<byte[], byte[]> consumerFactory = (this.consumerFactory != null) ? this.consumerFactory
-				: schedulerConsumers(config, this.forwarder.timeout());
+				: schedulerConsumers(config, this.forwarder.timeout(), this.consumerListeners);
 		// Every tier of the namespace, not only those today's listeners reach: records parked under other delay
 		// levels, or by listeners that are now BLOCKING or gone, are still handed over.
 		Set<String> named = TierSubscription.topics(topics, this.configuredTiers.get(), this.adminConfig);
-		if (named != null && named.isEmpty()) {
+		this.idle = named != null && named.isEmpty();
+		if (this.idle) {
 			return; // no tier to serve: none exists, and no listener reaches one
 		}
 		ContainerProperties properties;
@@ -189,6 +220,7 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 				consumerFactory, properties);
 		created.setBeanName("reliable-delay-scheduler");
 		listener.setContainer(created);
+		listener.setEvents(this.events);
 		created.setCommonErrorHandler(new DueTimeErrorHandler(this.partitionBackOff));
 		created.setApplicationEventPublisher(DelayTierScheduler::reportStop);
 		created.start();
@@ -215,6 +247,31 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 	 */
 	public synchronized boolean isConsuming() {
 		return this.container != null && this.container.isRunning() && this.container.isInExpectedState();
+	}
+
+	/**
+	 * Return whether the scheduler has nothing to do: when it last started, there was no delay tier to serve.
+	 * @return whether it idles; {@code false} before its first start
+	 */
+	public synchronized boolean isIdle() {
+		return this.idle;
+	}
+
+	/**
+	 * Return the scheduler's consumer group.
+	 * @return the group id
+	 */
+	public String groupId() {
+		return this.groupId.get();
+	}
+
+	/**
+	 * Return the delay tier partitions assigned to this instance's scheduler.
+	 * @return the partitions; empty when it is not running
+	 */
+	public synchronized Collection<TopicPartition> assignedPartitions() {
+		Collection<TopicPartition> assigned = (this.container != null) ? this.container.getAssignedPartitions() : null;
+		return (assigned != null) ? assigned : List.of();
 	}
 
 	private static void reportStop(Object event) {

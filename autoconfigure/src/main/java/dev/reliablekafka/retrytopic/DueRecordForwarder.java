@@ -21,6 +21,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.KafkaUtils;
 
 import dev.reliablekafka.blocking.PartitionBackOff;
+import dev.reliablekafka.metrics.ReliableEvents;
 import dev.reliablekafka.routing.GatedHandOff;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.routing.RecordForwarder.Forward;
@@ -67,6 +68,8 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 
 	private @Nullable MessageListenerContainer container;
 
+	private ReliableEvents events = ReliableEvents.NONE;
+
 	/**
 	 * Create the listener.
 	 * @param forwarder sends the due records
@@ -85,6 +88,14 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 	 */
 	public void setContainer(MessageListenerContainer container) {
 		this.container = container;
+	}
+
+	/**
+	 * Set whom to tell about each hand-off.
+	 * @param events told about hand-offs and failed hand-offs
+	 */
+	void setEvents(ReliableEvents events) {
+		this.events = events;
 	}
 
 	@Override
@@ -204,6 +215,7 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 			@Override
 			public void handedOver() {
 				DueRecordForwarder.this.routes.handedOver(partition, next);
+				DueRecordForwarder.this.events.handedOff(forward.record().topic(), dueTime(forward.record()));
 			}
 
 			@Override
@@ -224,6 +236,7 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 		TopicPartition partition = partition(forward.record());
 		this.undone.add(partition);
 		this.failures.put(partition, new Failure(forward, cause));
+		this.events.handOffFailed(forward.record().topic());
 		logger.warn(() -> "Delay tier record " + KafkaUtils.format(forward.record()) + " could not be handed to "
 				+ forward.topic() + " (" + cause + "); it is delivered again");
 	}

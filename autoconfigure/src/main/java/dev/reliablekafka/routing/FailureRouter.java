@@ -22,6 +22,8 @@ import org.springframework.kafka.support.KafkaUtils;
 
 import dev.reliablekafka.blocking.InPlaceRetries;
 import dev.reliablekafka.blocking.PartitionBackOff;
+import dev.reliablekafka.metrics.DeadLetterReason;
+import dev.reliablekafka.metrics.ReliableEvents;
 import dev.reliablekafka.policy.BlockingPolicy;
 import dev.reliablekafka.policy.DelayLevel;
 import dev.reliablekafka.policy.ListenerPolicy;
@@ -64,6 +66,8 @@ public class FailureRouter implements CommonErrorHandler {
 
 	private final HandOverCommits commits;
 
+	private final ReliableEvents events;
+
 	// Records whose forward in a transaction was refused as too large: forwarded without the stack trace next.
 	private final TooLargeRecords tooLarge = new TooLargeRecords();
 
@@ -77,7 +81,20 @@ public class FailureRouter implements CommonErrorHandler {
 	 * @param partitionBackOff makes a partition wait
 	 */
 	public FailureRouter(ListenerPolicy policy, RecordForwarder forwarder, PartitionBackOff partitionBackOff) {
+		this(policy, forwarder, partitionBackOff, ReliableEvents.NONE);
+	}
+
+	/**
+	 * Create the router of one listener that tells what it does with failed records.
+	 * @param policy the listener's policy
+	 * @param forwarder sends records to the dead-letter topic
+	 * @param partitionBackOff makes a partition wait
+	 * @param events told what happens to each failed record
+	 */
+	public FailureRouter(ListenerPolicy policy, RecordForwarder forwarder, PartitionBackOff partitionBackOff,
+			ReliableEvents events) {
 		this.policy = policy;
+		this.events = events;
 		this.notRetryable = ExceptionMatcher.forAllowList().addAll(policy.notRetryable()).build();
 		this.notRetryable.setTraverseCauses(true);
 		this.forwarder = forwarder;
@@ -206,6 +223,7 @@ public class FailureRouter implements CommonErrorHandler {
 		}
 		catch (RuntimeException ex) {
 			this.forwardingFailed.set(true);
+			this.events.forwardFailed(this.policy);
 			logger.error(FailureText.loggable(ex), () -> describe(failed) + " could not be handed over; it stays in "
 					+ "place and is retried until the hand-over succeeds");
 			return false;
@@ -251,11 +269,12 @@ public class FailureRouter implements CommonErrorHandler {
 		Headers headers = FailureHeaders.forFailure(record, this.policy.groupId(), thrown, retry, now);
 		FailureHeaders.setDueTime(headers, now + level.delay().toMillis());
 		headers.add(ReliableHeaders.DELAY, Long.toString(level.delay().toMillis()).getBytes(StandardCharsets.UTF_8));
-		return forward(record, level.topic(), headers, handOffs, pipelined,
-				() -> logger.info(() -> describe(record) + " failed ("
-						+ FailureText.summary(FailureHeaders.unwrap(thrown)) + "); retry " + retry + " of "
-						+ this.policy.retryTopic().maxReconsumeTimes() + " in " + level.delay() + " via "
-						+ level.topic()));
+		return forward(record, level.topic(), headers, handOffs, pipelined, () -> {
+			this.events.forwardedToLevel(this.policy, level);
+			logger.info(() -> describe(record) + " failed (" + FailureText.summary(FailureHeaders.unwrap(thrown))
+					+ "); retry " + retry + " of " + this.policy.retryTopic().maxReconsumeTimes() + " in "
+					+ level.delay() + " via " + level.topic());
+		});
 	}
 
 	/**
@@ -269,9 +288,15 @@ public class FailureRouter implements CommonErrorHandler {
 		Headers headers = FailureHeaders.forFailure(record, this.policy.groupId(), thrown, reconsumeCount,
 				firstFailureTime);
 		String why = (exhaustedAfter != null) ? "after " + exhaustedAfter : "(not retryable)";
-		return forward(record, topic, headers, handOffs, pipelined,
-				() -> logger.error(FailureText.loggable(FailureHeaders.unwrap(thrown)),
-						() -> describe(record) + " failed " + why + " and was sent to " + topic));
+		DeadLetterReason reason = DeadLetterReason.of(thrown, exhaustedAfter != null);
+		return forward(record, topic, headers, handOffs, pipelined, () -> {
+			this.events.deadLettered(this.policy, reason);
+			if (this.policy.retryTopic() == null) {
+				this.events.inPlaceAttempts(this.policy, reconsumeCount + 1);
+			}
+			logger.error(FailureText.loggable(FailureHeaders.unwrap(thrown)),
+					() -> describe(record) + " failed " + why + " and was sent to " + topic);
+		});
 	}
 
 	/**
@@ -334,11 +359,13 @@ public class FailureRouter implements CommonErrorHandler {
 	}
 
 	private void forwardFailed(ConsumerRecord<?, ?> record, String topic, Throwable ex) {
+		this.events.forwardFailed(this.policy);
 		logger.error(FailureText.loggable(ex), () -> describe(record) + " could not be forwarded to " + topic
 				+ "; it stays in place and is retried until the forward succeeds");
 	}
 
 	private void forwardedTooLarge(ConsumerRecord<?, ?> record, String topic) {
+		this.events.forwardFailed(this.policy);
 		logger.warn(() -> describe(record) + " was too large for " + topic + " with the failure's stack trace; "
 				+ "it is delivered again and forwarded without it");
 	}
@@ -349,6 +376,7 @@ public class FailureRouter implements CommonErrorHandler {
 	}
 
 	private void tooLarge(ConsumerRecord<?, ?> record, String topic, Throwable ex) {
+		this.events.forwardFailed(this.policy);
 		logger.error(FailureText.loggable(ex), () -> describe(record) + " is too large for " + topic
 				+ " even without the failure's stack trace, so it cannot be forwarded there. It is not skipped: "
 				+ "it stays in place, blocking its partition, and is retried in place with back-off until it is "
@@ -362,6 +390,7 @@ public class FailureRouter implements CommonErrorHandler {
 		Duration wait = Duration.ofMillis(failure.nextBackOff());
 		this.partitionBackOff.pause(container, new TopicPartition(failed.topic(), failed.partition()), wait);
 		this.retries.keep(failed, failure, consumer, container.getContainerProperties());
+		this.events.retriedInPlace(this.policy);
 		if (!retryable) {
 			logger.error(FailureText.loggable(FailureHeaders.unwrap(thrown)), () -> describe(failed)
 					+ " is not retryable but dead-lettering is disabled: it blocks its partition, retried in " + wait);
