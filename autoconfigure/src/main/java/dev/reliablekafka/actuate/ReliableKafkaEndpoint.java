@@ -103,15 +103,16 @@ public class ReliableKafkaEndpoint {
 	}
 
 	/**
-	 * Redrive a group's dead-letter records. Fields of the JSON body: {@code from}, {@code to}, {@code exception},
-	 * {@code messageIds}, {@code maxCount}, {@code dryRun} (true when absent), {@code rate} (records per second),
-	 * {@code target} ({@code RETRY}, the default, or {@code ORIGINAL}).
+	 * Redrive a group's dead-letter records. Fields of the JSON body, all optional and flat (Boot reads the body
+	 * as a map of single values): {@code from}, {@code to}, {@code exception}, {@code messageIds} (separated by
+	 * commas), {@code maxCount}, {@code dryRun} (true when absent), {@code rate} (records per second), {@code target}
+	 * ({@code RETRY}, the default, or {@code ORIGINAL}).
 	 * @param group the consumer group
 	 * @param resource {@value #REDRIVE}
 	 * @param from only records dead-lettered at or after this time
 	 * @param to only records dead-lettered at or before this time
 	 * @param exception only records that failed with this exception class
-	 * @param messageIds only records with these message ids
+	 * @param messageIds only records with these message ids, separated by commas
 	 * @param maxCount records to move at most
 	 * @param dryRun whether to only report what would be moved
 	 * @param rate records per second at most

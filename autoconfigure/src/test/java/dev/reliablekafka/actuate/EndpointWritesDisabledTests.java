@@ -36,10 +36,13 @@ class EndpointWritesDisabledTests {
 		try (KafkaTestClient kafka = new KafkaTestClient(Broker.EMBEDDED);
 				EndpointApp app = new EndpointApp(kafka, "reliable.kafka.redrive.enabled=true")) {
 			app.deadLetter(app.source + "-0-3");
-			Response moved = app.post("/actuator/reliablekafka/" + app.group + "/redrive", "{\"dryRun\":false}");
+			app.deadLetter(app.source + "-0-4");
+			app.deadLetter(app.source + "-0-5");
+			Response moved = app.post("/actuator/reliablekafka/" + app.group + "/redrive",
+					"{\"dryRun\":false,\"messageIds\":\"" + app.source + "-0-3, " + app.source + "-0-5\"}");
 			assertThat(moved.status()).isEqualTo(200);
-			assertThat(moved.json()).containsEntry("dryRun", false).containsEntry("moved", 1);
-			assertThat(app.retryTopicEnd()).isEqualTo(1);
+			assertThat(moved.json()).containsEntry("dryRun", false).containsEntry("moved", 2);
+			assertThat(app.retryTopicEnd()).isEqualTo(2);
 			assertThat(app.redriveCommitted()).isEqualTo(1);
 		}
 	}
