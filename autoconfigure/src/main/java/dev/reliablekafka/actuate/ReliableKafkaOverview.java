@@ -36,7 +36,8 @@ public record ReliableKafkaOverview(List<Listener> listeners, Redrive redrive) {
 	 * The topics of a listener.
 	 *
 	 * @param source the topics it consumes for its records
-	 * @param retry its group's retry topic, which it also consumes, or {@code null}
+	 * @param retry its group's retry topic, which it also consumes (a BLOCKING listener only where the topic exists),
+	 * or {@code null}
 	 * @param deadLetter its group's dead-letter topic, or {@code null} when dead-lettering is disabled
 	 * @param delayTiers the delay tiers its retries can wait in (RETRY_TOPIC only)
 	 */
