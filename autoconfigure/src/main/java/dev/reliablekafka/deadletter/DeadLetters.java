@@ -2,6 +2,7 @@ package dev.reliablekafka.deadletter;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -164,7 +165,8 @@ public class DeadLetters {
 					+ "once it has finished");
 		}
 		try (Consumer<byte[], byte[]> consumer = consumer(group, "redrive")) {
-			String retryTopic = (request.target() == RedriveTarget.RETRY) ? retryTopic(consumer, group) : null;
+			RedriveRun.RetryTopic retryTopic = (request.target() == RedriveTarget.RETRY) ? retryTopic(consumer, group)
+					: null;
 			double limit = (request.rate() != null) ? request.rate() : this.rate;
 			try (Producer<byte[], byte[]> producer = request.dryRun() ? null : producer(group)) {
 				RedriveResult result = new RedriveRun(consumer, producer, request, retryTopic, this.maxRedrives, limit,
@@ -190,21 +192,23 @@ public class DeadLetters {
 				+ ((result.stoppedBecause() != null) ? "; stopped: " + result.stoppedBecause() : "");
 	}
 
-	// Only a listener that consumes its group's retry topic gets a record written there.
-	private String retryTopic(Consumer<byte[], byte[]> consumer, String group) {
-		String topic = this.policies.all()
+	// Only a listener that consumes its group's retry topic gets a record written there, and only its own records.
+	private RedriveRun.RetryTopic retryTopic(Consumer<byte[], byte[]> consumer, String group) {
+		List<ListenerPolicy> listeners = this.policies.all()
 			.stream()
 			.filter(policy -> policy.groupId().equals(group))
-			.map(ListenerPolicy::groupRetryTopic)
-			.filter(Objects::nonNull)
+			.toList();
+		ListenerPolicy consuming = listeners.stream()
+			.filter(policy -> policy.groupRetryTopic() != null)
 			.findFirst()
 			.orElse(null);
-		if (topic == null || Partitions.of(consumer, topic).isEmpty()) {
+		String topic = (consuming != null) ? consuming.groupRetryTopic() : null;
+		if (consuming == null || topic == null || Partitions.of(consumer, topic).isEmpty()) {
 			throw new InvalidDeadLetterRequestException("group '" + group + "' consumes no retry topic"
 					+ ((topic != null) ? " (" + topic + " does not exist)" : "") + ", so records written there would "
 					+ "not be delivered; redrive with target ORIGINAL");
 		}
-		return topic;
+		return new RedriveRun.RetryTopic(topic, (listeners.size() > 1) ? Set.copyOf(consuming.topics()) : null);
 	}
 
 	private Consumer<byte[], byte[]> consumer(String group, String purpose) {

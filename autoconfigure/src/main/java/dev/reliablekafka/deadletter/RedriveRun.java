@@ -53,7 +53,7 @@ final class RedriveRun {
 
 	private final RecordFilter filter;
 
-	private final @Nullable String retryTopic;
+	private final @Nullable RetryTopic retryTopic;
 
 	private final int maxRedrives;
 
@@ -94,7 +94,7 @@ final class RedriveRun {
 	 * @param sendTimeout how long to wait for the broker's acknowledgement of a batch
 	 */
 	RedriveRun(Consumer<byte[], byte[]> consumer, @Nullable Producer<byte[], byte[]> producer, RedriveRequest request,
-			@Nullable String retryTopic, int maxRedrives, double rate, Duration sendTimeout) {
+			@Nullable RetryTopic retryTopic, int maxRedrives, double rate, Duration sendTimeout) {
 		this.consumer = consumer;
 		this.producer = producer;
 		this.request = request;
@@ -112,7 +112,7 @@ final class RedriveRun {
 		if (!partitions.isEmpty()) {
 			move(partitions);
 		}
-		String target = (this.request.target() == RedriveTarget.RETRY) ? String.valueOf(this.retryTopic) : "original";
+		String target = (this.retryTopic != null) ? this.retryTopic.topic() : "original";
 		return new RedriveResult(group, source, target, this.request.dryRun(), this.moved, this.refused, this.skipped,
 				this.alreadyRedriven, List.copyOf(this.entries), this.stoppedBecause,
 				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.started));
@@ -195,8 +195,14 @@ final class RedriveRun {
 			memory.mark(record.offset());
 			return;
 		}
-		String target = (this.request.target() == RedriveTarget.RETRY) ? this.retryTopic
-				: FailureHeaders.text(record.headers(), ReliableHeaders.ORIGINAL_TOPIC);
+		String originalTopic = FailureHeaders.text(record.headers(), ReliableHeaders.ORIGINAL_TOPIC);
+		if (this.retryTopic != null && !this.retryTopic.takes(originalTopic)) {
+			this.refused++;
+			entry(record, messageId, "refused", "dead-lettered by another listener of the group than the one "
+					+ "consuming " + this.retryTopic.topic() + "; redrive it with target ORIGINAL");
+			return;
+		}
+		String target = (this.retryTopic != null) ? this.retryTopic.topic() : originalTopic;
 		if (target == null) {
 			this.refused++;
 			entry(record, messageId, "refused", "no " + ReliableHeaders.ORIGINAL_TOPIC + " header");
@@ -309,6 +315,21 @@ final class RedriveRun {
 
 	private record Pending(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, @Nullable String messageId,
 			String target, Future<RecordMetadata> sent) {
+	}
+
+	/**
+	 * The group's retry topic as a target.
+	 *
+	 * @param topic the retry topic
+	 * @param sources the source topics of the listener that consumes it, when the group has other listeners whose
+	 * records must not reach its method; {@code null} when it is the group's only listener
+	 */
+	record RetryTopic(String topic, @Nullable Set<String> sources) {
+
+		boolean takes(@Nullable String originalTopic) {
+			return this.sources == null || this.sources.contains(originalTopic);
+		}
+
 	}
 
 }
