@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,7 +34,8 @@ import dev.reliablekafka.topics.TopicNaming;
  * by default), committed only once the broker acknowledged the moved records with {@code acks=all}: running the
  * same redrive twice moves nothing twice, and a record a filter left out can still be moved by a later redrive.
  * A record that was redriven {@code max-redrives} times and came back is refused (the loop guard). Each redrive
- * logs one audit line. Redrives of one group run one at a time in this application; run them from one instance.
+ * logs one audit line. Redrives of one group started at the same time, on this instance or others, share the
+ * partitions as members of the redrive group, so that each record is moved once.
  */
 public class DeadLetters {
 
@@ -56,8 +56,6 @@ public class DeadLetters {
 	private final int previewBytes;
 
 	private final Duration sendTimeout;
-
-	private final Set<String> running = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Create the dead letters of an application.
@@ -132,7 +130,7 @@ public class DeadLetters {
 	 */
 	public DeadLetterPage browse(String group, DeadLetterQuery query) {
 		String topic = deadLetterTopic(group);
-		try (Consumer<byte[], byte[]> consumer = consumer(group, "browse")) {
+		try (Consumer<byte[], byte[]> consumer = consumer(group, "browse", this.rate)) {
 			return new DeadLetterBrowser(consumer, this.previewBytes).browse(group, topic, query);
 		}
 	}
@@ -142,8 +140,8 @@ public class DeadLetters {
 	 * @param group a consumer group of a reliable listener
 	 * @param request what to move
 	 * @return what was moved, or in a dry run would be
-	 * @throws InvalidDeadLetterRequestException when the group is unknown, its retry topic cannot take the records,
-	 * or a redrive of the group is running
+	 * @throws InvalidDeadLetterRequestException when the group is unknown or its retry topic cannot take the
+	 * records
 	 */
 	public RedriveResult redrive(String group, RedriveRequest request) {
 		return redrive(group, request, "application");
@@ -155,19 +153,15 @@ public class DeadLetters {
 	 * @param request what to move
 	 * @param initiator who asked, for the audit line
 	 * @return what was moved, or in a dry run would be
-	 * @throws InvalidDeadLetterRequestException when the group is unknown, its retry topic cannot take the records,
-	 * or a redrive of the group is running
+	 * @throws InvalidDeadLetterRequestException when the group is unknown or its retry topic cannot take the
+	 * records
 	 */
 	public RedriveResult redrive(String group, RedriveRequest request, String initiator) {
 		String source = deadLetterTopic(group);
-		if (!this.running.add(group)) {
-			throw new InvalidDeadLetterRequestException("a redrive of group '" + group + "' is running; try again "
-					+ "once it has finished");
-		}
-		try (Consumer<byte[], byte[]> consumer = consumer(group, "redrive")) {
+		double limit = (request.rate() != null) ? request.rate() : this.rate;
+		try (Consumer<byte[], byte[]> consumer = consumer(group, "redrive", limit)) {
 			RedriveRun.RetryTopic retryTopic = (request.target() == RedriveTarget.RETRY) ? retryTopic(consumer, group)
 					: null;
-			double limit = (request.rate() != null) ? request.rate() : this.rate;
 			try (Producer<byte[], byte[]> producer = request.dryRun() ? null : producer(group)) {
 				RedriveResult result = new RedriveRun(consumer, producer, request, retryTopic, this.maxRedrives, limit,
 						this.sendTimeout)
@@ -175,9 +169,6 @@ public class DeadLetters {
 				audit.info(() -> auditLine(initiator, request, limit, result));
 				return result;
 			}
-		}
-		finally {
-			this.running.remove(group);
 		}
 	}
 
@@ -211,8 +202,11 @@ public class DeadLetters {
 		return new RedriveRun.RetryTopic(topic, (listeners.size() > 1) ? Set.copyOf(consuming.topics()) : null);
 	}
 
-	private Consumer<byte[], byte[]> consumer(String group, String purpose) {
+	private Consumer<byte[], byte[]> consumer(String group, String purpose, double rate) {
 		Map<String, Object> config = new HashMap<>(this.consumerConfig);
+		// A redrive paces the records of a poll: about a second of them, so that it polls, and so hands partitions
+		// over to another redrive of the group, about every second.
+		config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, (int) Math.max(1, Math.min(500, Math.ceil(rate))));
 		config.put(ConsumerConfig.GROUP_ID_CONFIG, redriveGroup(group));
 		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
 		config.put(ConsumerConfig.CLIENT_ID_CONFIG, "reliable-" + purpose + "-" + group);

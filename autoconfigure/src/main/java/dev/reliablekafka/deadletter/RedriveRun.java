@@ -3,6 +3,7 @@ package dev.reliablekafka.deadletter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -65,6 +67,17 @@ final class RedriveRun {
 
 	private final Map<TopicPartition, Long> lastSeen = new HashMap<>();
 
+	private final Map<TopicPartition, Long> end = new HashMap<>();
+
+	private final Set<TopicPartition> reading = new HashSet<>();
+
+	// Highest offset counted per partition, so that a partition read again after a rebalance is not counted twice.
+	private final Map<TopicPartition, Long> counted = new HashMap<>();
+
+	private boolean joined;
+
+	private long lastAssignment;
+
 	private final List<Pending> pending = new ArrayList<>();
 
 	private final List<RedriveResult.Entry> entries = new ArrayList<>();
@@ -110,7 +123,7 @@ final class RedriveRun {
 		this.lastCommit = this.started;
 		List<TopicPartition> partitions = Partitions.of(this.consumer, source);
 		if (!partitions.isEmpty()) {
-			move(partitions);
+			move(source, partitions);
 		}
 		String target = (this.retryTopic != null) ? this.retryTopic.topic() : "original";
 		return new RedriveResult(group, source, target, this.request.dryRun(), this.moved, this.refused, this.skipped,
@@ -118,55 +131,98 @@ final class RedriveRun {
 				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.started));
 	}
 
-	private void move(List<TopicPartition> partitions) {
-		this.consumer.assign(partitions);
-		Map<TopicPartition, Long> begin = this.consumer.beginningOffsets(partitions);
-		Map<TopicPartition, Long> end = this.consumer.endOffsets(partitions);
-		Map<TopicPartition, OffsetAndMetadata> committed = this.consumer.committed(Set.copyOf(partitions));
-		Set<TopicPartition> reading = new HashSet<>();
-		for (TopicPartition partition : partitions) {
-			RedriveMemory memory = RedriveMemory.of(committed.get(partition), begin.get(partition));
-			this.memories.put(partition, memory);
-			this.lastSeen.put(partition, memory.position() - 1);
-			if (memory.position() < end.get(partition)) {
-				this.consumer.seek(partition, memory.position());
-				reading.add(partition);
-			}
+	/**
+	 * A dry run assigns every partition, joining no group, so that it never disturbs a real redrive. A real one
+	 * subscribes as a member of the redrive group: a second redrive of the group started meanwhile, on this
+	 * instance or another, joins the group, and each partition is then read by one of them at a time, from what
+	 * the other committed when it gave the partition up. Each run ends when the partitions it holds are read to
+	 * their end; one it gives up is finished by the other.
+	 */
+	private void move(String source, List<TopicPartition> partitions) {
+		if (this.producer == null) {
+			this.consumer.assign(partitions);
+			assigned(partitions);
 		}
-		this.consumer.pause(partitions.stream().filter(partition -> !reading.contains(partition)).toList());
+		else {
+			this.consumer.subscribe(List.of(source), new Rebalance());
+		}
 		long progress = System.nanoTime();
 		try {
-			while (!reading.isEmpty() && this.stoppedBecause == null) {
+			while (this.stoppedBecause == null && !(this.joined && this.reading.isEmpty())) {
 				ConsumerRecords<byte[], byte[]> records = this.consumer.poll(POLL);
 				for (TopicPartition partition : records.partitions()) {
 					for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-						if (record.offset() >= end.get(partition) || this.stoppedBecause != null) {
+						if (!this.reading.contains(partition) || record.offset() >= this.end.get(partition)
+								|| this.stoppedBecause != null) {
 							break;
 						}
 						markGaps(partition, record.offset());
 						this.lastSeen.put(partition, record.offset());
 						handle(partition, record);
 						progress = System.nanoTime();
+						if (this.pending.size() >= BATCH
+								|| System.nanoTime() - this.lastCommit >= COMMIT_INTERVAL_NANOS) {
+							commit();
+						}
 					}
 				}
-				for (TopicPartition partition : List.copyOf(reading)) {
-					long position = this.consumer.position(partition);
-					if (position >= end.get(partition) && this.stoppedBecause == null) {
-						markGaps(partition, end.get(partition));
-						reading.remove(partition);
+				for (TopicPartition partition : List.copyOf(this.reading)) {
+					if (this.stoppedBecause == null && this.consumer.position(partition) >= this.end.get(partition)) {
+						markGaps(partition, this.end.get(partition));
+						this.reading.remove(partition);
 						this.consumer.pause(List.of(partition));
 					}
 				}
-				if (System.nanoTime() - progress > STALL_NANOS) {
-					this.stoppedBecause = "the dead-letter topic could not be read for 30s";
+				if (this.joined && this.reading.isEmpty()) {
+					break;
 				}
-				if (this.pending.size() >= BATCH || System.nanoTime() - this.lastCommit >= COMMIT_INTERVAL_NANOS) {
-					commit();
+				if (System.nanoTime() - Math.max(progress, this.lastAssignment) > STALL_NANOS) {
+					this.stoppedBecause = "the dead-letter topic could not be read for 30s";
 				}
 			}
 		}
 		finally {
 			commit();
+			if (this.producer != null) {
+				// Leave the group now, while the producer is open: the revocation commits nothing more.
+				this.memories.clear();
+				this.consumer.unsubscribe();
+			}
+		}
+	}
+
+	private void assigned(Collection<TopicPartition> partitions) {
+		this.joined = true;
+		this.lastAssignment = System.nanoTime();
+		if (partitions.isEmpty()) {
+			return;
+		}
+		Map<TopicPartition, Long> begin = this.consumer.beginningOffsets(partitions);
+		List<TopicPartition> unknownEnd = partitions.stream().filter(partition -> !this.end.containsKey(partition)).toList();
+		if (!unknownEnd.isEmpty()) {
+			// Read up to where each partition ended when this run first held it.
+			this.end.putAll(this.consumer.endOffsets(unknownEnd));
+		}
+		Map<TopicPartition, OffsetAndMetadata> committed = this.consumer.committed(Set.copyOf(partitions));
+		for (TopicPartition partition : partitions) {
+			RedriveMemory memory = RedriveMemory.of(committed.get(partition), begin.get(partition));
+			this.memories.put(partition, memory);
+			this.lastSeen.put(partition, memory.position() - 1);
+			if (memory.position() < this.end.get(partition)) {
+				this.consumer.seek(partition, memory.position());
+				this.reading.add(partition);
+			}
+			else {
+				this.consumer.pause(List.of(partition));
+			}
+		}
+	}
+
+	private void released(Collection<TopicPartition> partitions) {
+		for (TopicPartition partition : partitions) {
+			this.memories.remove(partition);
+			this.lastSeen.remove(partition);
+			this.reading.remove(partition);
 		}
 	}
 
@@ -177,12 +233,14 @@ final class RedriveRun {
 
 	private void handle(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
 		RedriveMemory memory = this.memories.get(partition);
+		boolean counts = record.offset() > this.counted.getOrDefault(partition, -1L);
+		this.counted.merge(partition, record.offset(), Math::max);
 		if (memory.handled(record.offset())) {
-			this.alreadyRedriven++;
+			this.alreadyRedriven += counts ? 1 : 0;
 			return;
 		}
 		if (!this.filter.matches(record)) {
-			this.skipped++;
+			this.skipped += counts ? 1 : 0;
 			return;
 		}
 		String messageId = FailureHeaders.text(record.headers(), ReliableHeaders.MESSAGE_ID);
@@ -273,7 +331,10 @@ final class RedriveRun {
 		for (Pending send : this.pending) {
 			try {
 				send.sent().get(this.sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
-				this.memories.get(send.partition()).mark(send.record().offset());
+				RedriveMemory memory = this.memories.get(send.partition());
+				if (memory != null) {
+					memory.mark(send.record().offset());
+				}
 				entry(send.record(), send.messageId(), "moved", send.target());
 			}
 			catch (InterruptedException ex) {
@@ -287,6 +348,9 @@ final class RedriveRun {
 		this.pending.clear();
 		Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
 		this.memories.forEach((partition, memory) -> offsets.put(partition, memory.toCommit()));
+		if (offsets.isEmpty()) {
+			return;
+		}
 		try {
 			this.consumer.commitSync(offsets);
 		}
@@ -328,6 +392,32 @@ final class RedriveRun {
 
 		boolean takes(@Nullable String originalTopic) {
 			return this.sources == null || this.sources.contains(originalTopic);
+		}
+
+	}
+
+	/**
+	 * Hands partitions over between redrives of one group: what was moved is committed before a partition is given
+	 * up, and a partition taken over is read from what was committed.
+	 */
+	private final class Rebalance implements ConsumerRebalanceListener {
+
+		@Override
+		public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+			commit();
+			released(partitions);
+		}
+
+		@Override
+		public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+			assigned(partitions);
+		}
+
+		@Override
+		public void onPartitionsLost(Collection<TopicPartition> partitions) {
+			// Another member may hold them already, so nothing can be committed: what was sent since the last
+			// commit may be sent again by it.
+			released(partitions);
 		}
 
 	}
