@@ -28,14 +28,18 @@ public final class ReliableKafkaDeadLetterAutoConfiguration {
 	DeadLetters reliableDeadLetters(ListenerPolicies policies, ObjectProvider<ConsumerFactory<?, ?>> consumerFactory,
 			ObjectProvider<ProducerFactory<?, ?>> producerFactory, ReliableKafkaProperties properties) {
 		ReliableKafkaProperties.Redrive redrive = properties.getRedrive();
-		check(redrive.getMaxRedrives() >= 1, "max-redrives", "is " + redrive.getMaxRedrives() + " but must be at least 1",
+		check(redrive.getMaxRedrives() >= 1, "max-redrives",
+				"is " + redrive.getMaxRedrives() + " but must be at least 1",
 				"Allow at least 1 redrive of a record; 3 (the default) stops a record that keeps failing.");
-		check(redrive.getRate() > 0 && !Double.isInfinite(redrive.getRate()), "rate", "is " + redrive.getRate()
-				+ " but must be a positive number", "Give the records per second a redrive moves at most, e.g. 100.");
-		check(redrive.getPreviewBytes() >= 0, "preview-bytes", "is " + redrive.getPreviewBytes() + " but must not be negative",
+		check(redrive.getRate() > 0 && !Double.isInfinite(redrive.getRate()), "rate",
+				"is " + redrive.getRate() + " but must be a positive number",
+				"Give the records per second a redrive moves at most, e.g. 100.");
+		check(redrive.getPreviewBytes() >= 0, "preview-bytes",
+				"is " + redrive.getPreviewBytes() + " but must not be negative",
 				"Give the bytes of a key or value shown when browsing, e.g. 256.");
-		check(redrive.getGroup().contains(TopicNaming.GROUP), "group", "is '" + redrive.getGroup()
-				+ "' but must hold " + TopicNaming.GROUP, "Put " + TopicNaming.GROUP + " in it: each group needs its own redrive memory.");
+		check(redrive.getGroup().contains(TopicNaming.GROUP), "group",
+				"is '" + redrive.getGroup() + "' but must hold " + TopicNaming.GROUP,
+				"Put " + TopicNaming.GROUP + " in it: each group needs its own redrive memory.");
 		return new DeadLetters(policies, consumerFactory.getObject().getConfigurationProperties(),
 				producerFactory.getObject().getConfigurationProperties(), redrive.getGroup(), redrive.getMaxRedrives(),
 				redrive.getRate(), redrive.getPreviewBytes(), properties.getForwardTimeout());

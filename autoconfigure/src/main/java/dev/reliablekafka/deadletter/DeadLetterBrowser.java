@@ -118,7 +118,8 @@ final class DeadLetterBrowser {
 			headers.put(header.key(), headerText(header.value()));
 		}
 		return new DeadLetter(record.topic(), record.partition(), record.offset(),
-				Instant.ofEpochMilli(record.timestamp()), FailureHeaders.text(record.headers(), ReliableHeaders.MESSAGE_ID),
+				Instant.ofEpochMilli(record.timestamp()),
+				FailureHeaders.text(record.headers(), ReliableHeaders.MESSAGE_ID),
 				FailureHeaders.text(record.headers(), ReliableHeaders.EXCEPTION_CLASS), RedriveCount.of(record),
 				redriven, Preview.of(record.key(), this.previewBytes), Preview.of(record.value(), this.previewBytes),
 				headers);

@@ -160,7 +160,7 @@ public class DeadLetters {
 		String source = deadLetterTopic(group);
 		double limit = (request.rate() != null) ? request.rate() : this.rate;
 		try (Consumer<byte[], byte[]> consumer = consumer(group, "redrive", limit)) {
-			RedriveRun.RetryTopic retryTopic = (request.target() == RedriveTarget.RETRY) ? retryTopic(consumer, group)
+			RetryTopicTarget retryTopic = (request.target() == RedriveTarget.RETRY) ? retryTopic(consumer, group)
 					: null;
 			try (Producer<byte[], byte[]> producer = request.dryRun() ? null : producer(group)) {
 				RedriveResult result = new RedriveRun(consumer, producer, request, retryTopic, this.maxRedrives, limit,
@@ -184,7 +184,7 @@ public class DeadLetters {
 	}
 
 	// Only a listener that consumes its group's retry topic gets a record written there, and only its own records.
-	private RedriveRun.RetryTopic retryTopic(Consumer<byte[], byte[]> consumer, String group) {
+	private RetryTopicTarget retryTopic(Consumer<byte[], byte[]> consumer, String group) {
 		List<ListenerPolicy> listeners = this.policies.all()
 			.stream()
 			.filter(policy -> policy.groupId().equals(group))
@@ -199,7 +199,7 @@ public class DeadLetters {
 					+ ((topic != null) ? " (" + topic + " does not exist)" : "") + ", so records written there would "
 					+ "not be delivered; redrive with target ORIGINAL");
 		}
-		return new RedriveRun.RetryTopic(topic, (listeners.size() > 1) ? Set.copyOf(consuming.topics()) : null);
+		return new RetryTopicTarget(topic, (listeners.size() > 1) ? Set.copyOf(consuming.topics()) : null);
 	}
 
 	private Consumer<byte[], byte[]> consumer(String group, String purpose, double rate) {

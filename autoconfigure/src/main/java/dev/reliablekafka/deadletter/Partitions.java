@@ -60,8 +60,8 @@ final class Partitions {
 				deadline = System.nanoTime() + STALL.toNanos();
 			}
 			else if (System.nanoTime() > deadline) {
-				throw new TimeoutException("Reading " + partition + " from " + from + " to " + to + " made no progress in "
-						+ STALL.toSeconds() + "s");
+				throw new TimeoutException("Reading " + partition + " from " + from + " to " + to
+						+ " made no progress in " + STALL.toSeconds() + "s");
 			}
 			for (ConsumerRecord<byte[], byte[]> record : polled) {
 				if (record.offset() < to) {

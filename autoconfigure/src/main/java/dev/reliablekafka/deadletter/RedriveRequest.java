@@ -34,7 +34,8 @@ public record RedriveRequest(@Nullable Instant from, @Nullable Instant to, @Null
 			throw new InvalidDeadLetterRequestException("maxCount is " + maxCount + " but must be at least 1");
 		}
 		if (rate != null && (!(rate > 0) || rate.isInfinite())) {
-			throw new InvalidDeadLetterRequestException("rate is " + rate + " but must be a positive number of records per second");
+			throw new InvalidDeadLetterRequestException(
+					"rate is " + rate + " but must be a positive number of records per second");
 		}
 		if (exception != null && exception.isBlank()) {
 			exception = null;

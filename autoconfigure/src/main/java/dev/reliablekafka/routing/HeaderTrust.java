@@ -83,7 +83,8 @@ public final class HeaderTrust {
 		}
 		for (Header header : headers.toArray()) {
 			// The redrive count is no claim about this group's retries: it stays for the redrive's loop guard.
-			if (header.key().startsWith(ReliableHeaders.PREFIX) && !header.key().equals(ReliableHeaders.REDRIVE_COUNT)) {
+			if (header.key().startsWith(ReliableHeaders.PREFIX)
+					&& !header.key().equals(ReliableHeaders.REDRIVE_COUNT)) {
 				headers.remove(header.key());
 			}
 		}

@@ -39,9 +39,11 @@ class EndpointBadRequestTests {
 			assertThat((Map<String, Object>) ((Map<String, Object>) listener.get("policy")).get("retryTopic"))
 				.containsEntry("firstDelayLevel", 3)
 				.containsEntry("maxReconsumeTimes", 16);
-			assertThat(overview.json().get("redrive")).isEqualTo(Map.of("enabled", true, "maxRedrives", 3, "rate", 100.0));
+			assertThat(overview.json().get("redrive"))
+				.isEqualTo(Map.of("enabled", true, "maxRedrives", 3, "rate", 100.0));
 
-			Response browse = app.get("/actuator/reliablekafka/" + app.group + "/dead-letters?limit=5&exception=IllegalStateException");
+			Response browse = app
+				.get("/actuator/reliablekafka/" + app.group + "/dead-letters?limit=5&exception=IllegalStateException");
 			assertThat(browse.status()).isEqualTo(200);
 			assertThat(browse.body()).contains("\"messageId\":\"" + app.source + "-0-7\"");
 
@@ -53,7 +55,8 @@ class EndpointBadRequestTests {
 			assertBadRequest(app.get("/actuator/reliablekafka/" + app.group + "/dead-letters?limit=many"),
 					"limit is 'many' but must be a whole number");
 			assertBadRequest(app.get("/actuator/reliablekafka/" + app.group + "/dead-letters?from=yesterday"),
-					"from is 'yesterday' but must be an ISO-8601 time such as 2026-11-26T10:15:30Z, or epoch milliseconds");
+					"from is 'yesterday' but must be an ISO-8601 time such as 2026-11-26T10:15:30Z, "
+							+ "or epoch milliseconds");
 			assertBadRequest(app.post("/actuator/reliablekafka/no-such-group/redrive", "{\"dryRun\":false}"),
 					"'no-such-group' is not the group of a reliable listener with a dead-letter topic; groups: ["
 							+ app.group + "]");
@@ -61,11 +64,13 @@ class EndpointBadRequestTests {
 					"{\"dryRun\":false,\"maxCount\":0}"), "maxCount is 0 but must be at least 1");
 			assertBadRequest(app.post("/actuator/reliablekafka/" + app.group + "/redrive",
 					"{\"dryRun\":false,\"target\":\"SIDEWAYS\"}"),
-					"target is 'SIDEWAYS' but must be RETRY (the group's retry topic) or ORIGINAL (the record's original topic)");
+					"target is 'SIDEWAYS' but must be RETRY (the group's retry topic) "
+							+ "or ORIGINAL (the record's original topic)");
 			assertBadRequest(app.post("/actuator/reliablekafka/" + app.group + "/redrive",
 					"{\"dryRun\":\"perhaps\"}"), "dryRun is 'perhaps' but must be true or false");
 			assertBadRequest(app.post("/actuator/reliablekafka/" + app.group + "/redrive",
-					"{\"dryRun\":false,\"rate\":-5}"), "rate is -5.0 but must be a positive number of records per second");
+					"{\"dryRun\":false,\"rate\":-5}"),
+					"rate is -5.0 but must be a positive number of records per second");
 			assertBadRequest(app.post("/actuator/reliablekafka/" + app.group + "/redrive",
 					"{\"dryRun\":false,\"from\":\"2026-11-26T10:00:00Z\",\"to\":\"2026-11-25T10:00:00Z\"}"),
 					"from (2026-11-26T10:00:00Z) is after to (2026-11-25T10:00:00Z)");

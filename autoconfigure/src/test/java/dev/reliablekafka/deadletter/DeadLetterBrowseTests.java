@@ -55,7 +55,8 @@ class DeadLetterBrowseTests {
 			assertThat(text.key().text()).isEqualTo("k5");
 			assertThat(text.redriven()).isFalse();
 
-			assertThat(deadLetters.browse(fixture.group, new DeadLetterQuery(10, null, null, "IllegalArgumentException"))
+			assertThat(deadLetters
+				.browse(fixture.group, new DeadLetterQuery(10, null, null, "IllegalArgumentException"))
 				.records()).extracting(DeadLetter::messageId).containsExactly("m3", "m0");
 			assertThat(deadLetters.browse(fixture.group, new DeadLetterQuery(10, null, null,
 					"dev.reliablekafka.test.SimulatedDeadlockException"))

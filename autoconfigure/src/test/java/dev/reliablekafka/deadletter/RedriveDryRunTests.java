@@ -18,7 +18,8 @@ class RedriveDryRunTests {
 		try (KafkaTestClient kafka = new KafkaTestClient(Broker.EMBEDDED);
 				DeadLetterFixture fixture = new DeadLetterFixture(kafka, 1)) {
 			for (int i = 0; i < 3; i++) {
-				fixture.deadLetter(0, System.currentTimeMillis(), "k" + i, "v" + i, "m" + i, "java.lang.IllegalStateException");
+				fixture.deadLetter(0, System.currentTimeMillis(), "k" + i, "v" + i, "m" + i,
+						"java.lang.IllegalStateException");
 			}
 			DeadLetters deadLetters = fixture.deadLetters();
 

@@ -25,8 +25,9 @@ class RedriveIdempotenceTests {
 				DeadLetterFixture fixture = new DeadLetterFixture(kafka, 2)) {
 			for (int i = 0; i < 8; i++) {
 				String exception = (i % 2 == 0) ? "java.lang.IllegalStateException" : "java.io.UncheckedIOException";
-				fixture.deadLetter(i % 2 == 0 ? 0 : 1, System.currentTimeMillis(), "k" + i, "v" + i, "m" + i, exception);
-				fixture.deadLetter(0, System.currentTimeMillis(), "x" + i, "v" + i, "x" + i, "java.io.UncheckedIOException");
+				long now = System.currentTimeMillis();
+				fixture.deadLetter(i % 2 == 0 ? 0 : 1, now, "k" + i, "v" + i, "m" + i, exception);
+				fixture.deadLetter(0, now, "x" + i, "v" + i, "x" + i, "java.io.UncheckedIOException");
 			}
 			DeadLetters deadLetters = fixture.deadLetters();
 			RedriveRequest all = RedriveRequest.dryRunOfAll().withDryRun(false);
@@ -40,7 +41,8 @@ class RedriveIdempotenceTests {
 
 			RedriveResult rest = deadLetters.redrive(fixture.group, all);
 			assertThat(rest.moved()).isEqualTo(12);
-			// m0, at offset 0, is below the committed position and not even read; m2, m4 and m6 are remembered above it.
+			// m0, at offset 0, is below the committed position and not even read; m2, m4 and m6 are remembered
+			// above it.
 			assertThat(rest.alreadyRedriven()).isEqualTo(3);
 			RedriveResult nothing = deadLetters.redrive(fixture.group, all);
 			assertThat(nothing.moved()).isZero();

@@ -18,7 +18,8 @@ class RedriveRateLimitTests {
 		try (KafkaTestClient kafka = new KafkaTestClient(Broker.EMBEDDED);
 				DeadLetterFixture fixture = new DeadLetterFixture(kafka, 1)) {
 			for (int i = 0; i < 30; i++) {
-				fixture.deadLetter(0, System.currentTimeMillis(), "k" + i, "v" + i, "m" + i, "java.lang.IllegalStateException");
+				fixture.deadLetter(0, System.currentTimeMillis(), "k" + i, "v" + i, "m" + i,
+						"java.lang.IllegalStateException");
 			}
 
 			RedriveResult result = fixture.deadLetters().redrive(fixture.group,

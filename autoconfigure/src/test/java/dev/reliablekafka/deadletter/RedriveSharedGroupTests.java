@@ -45,7 +45,8 @@ class RedriveSharedGroupTests {
 				assertThat(toRetry.records()).extracting(RedriveResult.Entry::messageId, RedriveResult.Entry::outcome)
 					.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("p1", "moved"),
 							org.assertj.core.groups.Tuple.tuple("r1", "refused"));
-				assertThat(header(kafka.readAll("retry." + group, 1).get(0), ReliableHeaders.MESSAGE_ID)).isEqualTo("p1");
+				assertThat(header(kafka.readAll("retry." + group, 1).get(0), ReliableHeaders.MESSAGE_ID))
+					.isEqualTo("p1");
 
 				RedriveResult toOriginal = deadLetters.redrive(group,
 						RedriveRequest.dryRunOfAll().withDryRun(false).withTarget(RedriveTarget.ORIGINAL));

@@ -44,7 +44,9 @@ class DeadLetterRedriveTests {
 		Map<String, Object> published = http.post().uri("/orders/R?fail=always").retrieve().body(JSON);
 		String messageId = "OrderTopic-0-" + published.get("offset");
 		await().atMost(Duration.ofSeconds(60))
-			.until(() -> events("R").stream().filter(event -> event.outcome().startsWith("DEAD-LETTERED")).count() == 2);
+			.until(() -> events("R").stream()
+				.filter(event -> event.outcome().startsWith("DEAD-LETTERED"))
+				.count() == 2);
 
 		Map<String, Object> overview = http.get().uri("/actuator/reliablekafka").retrieve().body(JSON);
 		assertThat((List<Map<String, Object>>) overview.get("listeners")).extracting(listener -> listener.get("group"))
