@@ -17,6 +17,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.log.LogAccessor;
+
 import dev.reliablekafka.routing.FailureHeaders;
 import dev.reliablekafka.routing.ReliableHeaders;
 
@@ -30,6 +32,10 @@ import dev.reliablekafka.routing.ReliableHeaders;
 final class RedriveRun {
 
 	static final int BATCH = 100;
+
+	private static final LogAccessor logger = new LogAccessor(RedriveRun.class);
+
+	private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
 	private static final Duration POLL = Duration.ofMillis(200);
 
@@ -70,6 +76,10 @@ final class RedriveRun {
 
 	private long lastCommit;
 
+	private long lastProgress;
+
+	private String source = "";
+
 	/**
 	 * Create a run.
 	 * @param consumer a consumer of the redrive group, which is used only to assign, read and commit
@@ -92,8 +102,10 @@ final class RedriveRun {
 	}
 
 	RedriveResult run(String group, String source) {
+		this.source = source;
 		this.started = System.nanoTime();
 		this.lastCommit = this.started;
+		this.lastProgress = this.started;
 		List<TopicPartition> partitions = Partitions.of(this.consumer, source);
 		if (!partitions.isEmpty()) {
 			move(source, partitions);
@@ -248,6 +260,11 @@ final class RedriveRun {
 			}
 		}
 		this.lastCommit = System.nanoTime();
+		if (this.lastCommit - this.lastProgress >= PROGRESS_INTERVAL_NANOS) {
+			this.lastProgress = this.lastCommit;
+			logger.info(() -> "Redrive of " + this.source + " in progress: moved " + this.moved + ", refused "
+					+ this.refused + ", skipped " + this.skipped + " so far");
+		}
 	}
 
 	private void entry(ConsumerRecord<?, ?> record, @Nullable String messageId, String outcome, String detail) {
