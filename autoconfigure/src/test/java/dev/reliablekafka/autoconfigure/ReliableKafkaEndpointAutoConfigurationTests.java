@@ -1,14 +1,19 @@
 package dev.reliablekafka.autoconfigure;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.OperationType;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 import dev.reliablekafka.actuate.ReliableKafkaEndpoint;
@@ -43,6 +48,26 @@ class ReliableKafkaEndpointAutoConfigurationTests {
 			.withPropertyValues("management.endpoints.web.exposure.include=reliablekafka",
 					"management.endpoint.reliablekafka.access=NONE")
 			.run(context -> assertThat(context).doesNotHaveBean(ReliableKafkaEndpoint.class));
+	}
+
+	@Test
+	void readOnlyAccessLeavesNoWriteOperation() {
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=reliablekafka")
+			.run(context -> assertThat(operations(context)).contains(OperationType.WRITE));
+		this.runner
+			.withPropertyValues("management.endpoints.web.exposure.include=reliablekafka",
+					"management.endpoint.reliablekafka.access=READ_ONLY")
+			.run(context -> assertThat(operations(context)).containsOnly(OperationType.READ));
+	}
+
+	private static List<OperationType> operations(ApplicationContext context) {
+		return context.getBean(WebEndpointsSupplier.class)
+			.getEndpoints()
+			.stream()
+			.filter(endpoint -> endpoint.getEndpointId().toString().equals("reliablekafka"))
+			.flatMap(endpoint -> endpoint.getOperations().stream())
+			.map(operation -> operation.getType())
+			.toList();
 	}
 
 	@Test
