@@ -121,11 +121,14 @@ final class RedriveMemory {
 	}
 
 	/**
-	 * Return whether marking one more offset apart from the others could make the metadata too long to commit.
+	 * Return whether marking one more offset apart from the others, besides those already sent and not marked
+	 * yet, could make the metadata too long to commit.
+	 * @param unmarked offsets sent but not marked yet, each of which may add a range
 	 * @return true when the memory is nearly full
 	 */
-	boolean full() {
-		return metadata().length() > MAX_METADATA - 45;
+	boolean full(int unmarked) {
+		// A range adds at most a comma and two 19-digit offsets joined by a dash.
+		return metadata().length() + (unmarked + 1) * 40L > MAX_METADATA;
 	}
 
 	OffsetAndMetadata toCommit() {

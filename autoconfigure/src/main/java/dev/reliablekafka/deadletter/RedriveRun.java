@@ -203,7 +203,10 @@ final class RedriveRun {
 			this.stoppedBecause = "maxCount " + maxCount + " reached";
 			return;
 		}
-		if (memory.full()) {
+		if (this.sends != null && memory.full(this.sends.size())) {
+			commit();
+		}
+		if (memory.full(0)) {
 			this.stoppedBecause = "partition " + partition.partition() + " has too many records left out by filters "
 					+ "below this one to remember more moves; redrive those first, or without filters";
 			return;
