@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
@@ -255,6 +256,9 @@ final class RedriveRun {
 		}
 		try {
 			this.consumer.commitSync(offsets);
+		}
+		catch (RebalanceInProgressException ex) {
+			// The partitions are still held: the revocation at the next poll commits what is marked.
 		}
 		catch (RuntimeException ex) {
 			if (this.stoppedBecause == null) {
