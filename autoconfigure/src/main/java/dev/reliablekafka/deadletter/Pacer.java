@@ -3,27 +3,26 @@ package dev.reliablekafka.deadletter;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps a redrive at its rate: the n-th record (from 0) goes no earlier than n / rate seconds after the start, so
- * a pause (a slow broker, a rebalance) is not made up by a burst above the rate for longer than it lasted.
+ * Keeps a redrive at its rate: each record goes at least 1 / rate seconds after the one before, so that a pause
+ * (waiting for a partition, a slow broker) is never made up by a burst above the rate.
  */
 final class Pacer {
 
-	private final long start = System.nanoTime();
+	private final long interval;
 
-	private final double rate;
+	private long next = Long.MIN_VALUE;
 
 	Pacer(double rate) {
-		this.rate = rate;
+		this.interval = (long) (TimeUnit.SECONDS.toNanos(1) / rate);
 	}
 
 	/**
 	 * Wait until the next record may go.
-	 * @param sent records sent so far
 	 * @return false if the thread was interrupted while waiting
 	 */
-	boolean await(int sent) {
-		long due = this.start + (long) (sent * TimeUnit.SECONDS.toNanos(1) / this.rate);
-		long wait = due - System.nanoTime();
+	boolean await() {
+		long now = System.nanoTime();
+		long wait = (this.next == Long.MIN_VALUE) ? 0 : this.next - now;
 		if (wait > 0) {
 			try {
 				TimeUnit.NANOSECONDS.sleep(wait);
@@ -33,6 +32,7 @@ final class Pacer {
 				return false;
 			}
 		}
+		this.next = Math.max(now, now + wait) + this.interval;
 		return true;
 	}
 

@@ -212,7 +212,7 @@ final class RedriveRun {
 					+ "below this one to remember more moves; redrive those first, or without filters";
 			return;
 		}
-		if (!this.pacer.await(this.moved)) {
+		if (!this.pacer.await()) {
 			this.stoppedBecause = "interrupted";
 			return;
 		}
@@ -288,12 +288,14 @@ final class RedriveRun {
 
 		@Override
 		public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+			logger.debug(() -> "Redrive of " + RedriveRun.this.source + " gives up " + partitions);
 			commit();
 			RedriveRun.this.held.released(partitions);
 		}
 
 		@Override
 		public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+			logger.debug(() -> "Redrive of " + RedriveRun.this.source + " takes over " + partitions);
 			RedriveRun.this.held.assigned(partitions);
 		}
 

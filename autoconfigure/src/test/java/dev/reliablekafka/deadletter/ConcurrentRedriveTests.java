@@ -21,17 +21,21 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two instances of an application redrive the same group at the same time (two operators, or one request
- * retried on another instance): together they move each record once, whichever moves it.
+ * retried on another instance): the first gives a partition up to the second, committing what it moved, and
+ * together they move each record once.
  */
 class ConcurrentRedriveTests {
+
+	// The running redrive hears of the second one at its next heartbeat.
+	private static final String HEARTBEAT = "spring.kafka.consumer.heartbeat-interval=300ms";
 
 	@Test
 	void twoInstancesRedrivingAtOnceMoveEachRecordOnce() throws Exception {
 		try (KafkaTestClient kafka = new KafkaTestClient(Broker.EMBEDDED);
-				DeadLetterFixture fixture = new DeadLetterFixture(kafka, 2);
+				DeadLetterFixture fixture = new DeadLetterFixture(kafka, 2, HEARTBEAT);
 				ConfigurableApplicationContext other = ReliableTestApp.run(kafka, DeadLetterFixture.IdleListener.class,
 						"test.topic=" + fixture.source, "test.group=" + fixture.group,
-						"reliable.kafka.topics.partitions=2")) {
+						"reliable.kafka.topics.partitions=2", HEARTBEAT)) {
 			for (int i = 0; i < 100; i++) {
 				fixture.deadLetter(i % 2, System.currentTimeMillis(), "k" + i, "v" + i, "m" + i,
 						"java.lang.IllegalStateException");
@@ -45,6 +49,7 @@ class ConcurrentRedriveTests {
 			RedriveResult firstResult = first.get(60, TimeUnit.SECONDS);
 
 			assertThat(firstResult.moved() + second.moved()).isEqualTo(100);
+			assertThat(second.moved()).as("records moved by the redrive that joined").isPositive();
 			List<ConsumerRecord<byte[], byte[]>> retried = fixture.retried(100);
 			await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
 				.until(() -> fixture.retryEnd() == 100);
