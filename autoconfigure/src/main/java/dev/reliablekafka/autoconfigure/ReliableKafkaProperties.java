@@ -51,6 +51,11 @@ public class ReliableKafkaProperties {
 	 */
 	private final Metrics metrics = new Metrics();
 
+	/**
+	 * Browsing and redriving dead-letter records.
+	 */
+	private final Redrive redrive = new Redrive();
+
 	public ListenerSettings getDefaults() {
 		return this.defaults;
 	}
@@ -118,6 +123,10 @@ public class ReliableKafkaProperties {
 			this.topicDepthRefresh = topicDepthRefresh;
 		}
 
+	}
+
+	public Redrive getRedrive() {
+		return this.redrive;
 	}
 
 	/**
@@ -270,6 +279,81 @@ public class ReliableKafkaProperties {
 
 		public void setProvisioningTimeout(Duration provisioningTimeout) {
 			this.provisioningTimeout = provisioningTimeout;
+		}
+
+	}
+
+	/**
+	 * Browsing and redriving dead-letter records, from code or the reliablekafka actuator endpoint.
+	 */
+	public static class Redrive {
+
+		/**
+		 * Whether the reliablekafka actuator endpoint may redrive records; when false it only browses and answers
+		 * dry runs.
+		 */
+		private boolean enabled;
+
+		/**
+		 * How many times a record may be redriven; a record redriven that often that is dead-lettered again is
+		 * refused by later redrives (the loop guard).
+		 */
+		private int maxRedrives = 3;
+
+		/**
+		 * Records per second a redrive moves at most, unless its request gives a rate.
+		 */
+		private double rate = 100;
+
+		/**
+		 * Consumer group whose committed offsets remember what the redrives of a group moved; <group> stands for
+		 * the group id.
+		 */
+		private String group = "<group>.redrive";
+
+		/**
+		 * Bytes of a key or value shown when browsing dead-letter records.
+		 */
+		private int previewBytes = 256;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxRedrives() {
+			return this.maxRedrives;
+		}
+
+		public void setMaxRedrives(int maxRedrives) {
+			this.maxRedrives = maxRedrives;
+		}
+
+		public double getRate() {
+			return this.rate;
+		}
+
+		public void setRate(double rate) {
+			this.rate = rate;
+		}
+
+		public String getGroup() {
+			return this.group;
+		}
+
+		public void setGroup(String group) {
+			this.group = group;
+		}
+
+		public int getPreviewBytes() {
+			return this.previewBytes;
+		}
+
+		public void setPreviewBytes(int previewBytes) {
+			this.previewBytes = previewBytes;
 		}
 
 	}

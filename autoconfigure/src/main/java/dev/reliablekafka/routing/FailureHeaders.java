@@ -53,9 +53,11 @@ public final class FailureHeaders {
 		Headers source = record.headers();
 		RecordHeaders headers = new RecordHeaders();
 		for (Header header : source) {
-			// Links a replayed record to its earlier life, into the dead-letter topic.
+			// Links a replayed record to its earlier life, into the dead-letter topic; the redrive count goes back
+			// there with it for the redrive's loop guard.
 			if (!header.key().startsWith(ReliableHeaders.PREFIX)
-					|| header.key().equals(ReliableHeaders.ORIGINAL_MESSAGE_ID)) {
+					|| header.key().equals(ReliableHeaders.ORIGINAL_MESSAGE_ID)
+					|| header.key().equals(ReliableHeaders.REDRIVE_COUNT)) {
 				headers.add(header);
 			}
 		}

@@ -71,7 +71,8 @@ public final class HeaderTrust {
 	}
 
 	/**
-	 * Remove every foreign {@link ReliableHeaders} header, keeping the foreign message id as
+	 * Remove every foreign {@link ReliableHeaders} header but {@link ReliableHeaders#REDRIVE_COUNT}, keeping the
+	 * foreign message id as
 	 * {@link ReliableHeaders#ORIGINAL_MESSAGE_ID} (or an original message id it already carried).
 	 * @param headers modifiable headers
 	 */
@@ -81,7 +82,9 @@ public final class HeaderTrust {
 			original = FailureHeaders.text(headers, ReliableHeaders.ORIGINAL_MESSAGE_ID);
 		}
 		for (Header header : headers.toArray()) {
-			if (header.key().startsWith(ReliableHeaders.PREFIX)) {
+			// The redrive count is no claim about this group's retries: it stays for the redrive's loop guard.
+			if (header.key().startsWith(ReliableHeaders.PREFIX)
+					&& !header.key().equals(ReliableHeaders.REDRIVE_COUNT)) {
 				headers.remove(header.key());
 			}
 		}

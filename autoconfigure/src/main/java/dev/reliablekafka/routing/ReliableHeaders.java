@@ -59,6 +59,13 @@ public final class ReliableHeaders {
 	 */
 	public static final String PARKED_REASON = PREFIX + "parked-reason";
 
+	/**
+	 * How many times the record was moved out of a dead-letter topic by a redrive ({@code DeadLetters}). It stays
+	 * with the record when it fails again and is dead-lettered again, so that a redrive can refuse a record that
+	 * keeps coming back (the loop guard, {@code reliable.kafka.redrive.max-redrives}).
+	 */
+	public static final String REDRIVE_COUNT = PREFIX + "redrive-count";
+
 	/** Class of the exception of the last failure. */
 	public static final String EXCEPTION_CLASS = PREFIX + "exception-class";
 

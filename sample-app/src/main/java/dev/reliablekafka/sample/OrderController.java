@@ -17,15 +17,19 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Publishes an order with a chosen failure behaviour, to try the failure paths by hand:
  * {@code POST /orders/{id}?fail=2} fails twice, {@code ?fail=always} always fails (it ends in the dead-letter
- * topics), {@code ?poison=true} sends a payload that is not an order (dead-lettered at once).
+ * topics), {@code ?poison=true} sends a payload that is not an order (dead-lettered at once);
+ * {@code POST /orders/{id}/fix} fixes the cause of an order's failures, so that a redrive of it succeeds.
  */
 @RestController
 class OrderController {
 
 	private final KafkaTemplate<String, String> template;
 
-	OrderController(KafkaTemplate<String, String> template) {
+	private final OrderDatabase database;
+
+	OrderController(KafkaTemplate<String, String> template, OrderDatabase database) {
 		this.template = template;
+		this.database = database;
 	}
 
 	@PostMapping("/orders/{id}")
@@ -39,6 +43,12 @@ class OrderController {
 			.get(10, TimeUnit.SECONDS);
 		return Map.of("topic", ScenarioPublisher.TOPIC, "partition", sent.getRecordMetadata().partition(), "offset",
 				sent.getRecordMetadata().offset(), "payload", payload);
+	}
+
+	@PostMapping("/orders/{id}/fix")
+	Map<String, Object> fix(@PathVariable String id) {
+		this.database.fix(id);
+		return Map.of("order", id, "fixed", true);
 	}
 
 }
