@@ -53,7 +53,7 @@ final class SchedulerContainer implements AutoCloseable {
 
 	static final TopicPartition TIER = new TopicPartition("app.delay.1s", 0);
 
-	final MockProducer<byte[], byte[]> producer = new KeptOpenProducer();
+	final MockProducer<byte[], byte[]> producer;
 
 	private boolean transactional;
 
@@ -76,19 +76,38 @@ final class SchedulerContainer implements AutoCloseable {
 
 	private KafkaMessageListenerContainer<byte[], byte[]> container;
 
+	SchedulerContainer() {
+		this(new KeptOpenProducer());
+	}
+
+	/**
+	 * Hand records over through the given producer, which must stay open when closed.
+	 */
+	SchedulerContainer(MockProducer<byte[], byte[]> producer) {
+		this.producer = producer;
+	}
+
 	/**
 	 * Put records into the tier, from offset 0 on, all due already.
 	 */
 	SchedulerContainer records(int count) {
 		long due = System.currentTimeMillis() - 1;
 		for (int i = 0; i < count; i++) {
-			RecordHeaders headers = new RecordHeaders();
-			headers.add(ReliableHeaders.DUE_TIME, Long.toString(due).getBytes(StandardCharsets.UTF_8));
-			headers.add(ReliableHeaders.GROUP, "orders".getBytes(StandardCharsets.UTF_8));
-			byte[] value = ("record " + i).getBytes(StandardCharsets.UTF_8);
-			this.log.add(new ConsumerRecord<>(TIER.topic(), TIER.partition(), i, 0L, TimestampType.CREATE_TIME, 0, 0,
-					value, value, headers, Optional.empty()));
+			record("record " + i, "orders", due);
 		}
+		return this;
+	}
+
+	/**
+	 * Put one record into the tier, at the next offset.
+	 */
+	SchedulerContainer record(String value, String group, long dueTime) {
+		RecordHeaders headers = new RecordHeaders();
+		headers.add(ReliableHeaders.DUE_TIME, Long.toString(dueTime).getBytes(StandardCharsets.UTF_8));
+		headers.add(ReliableHeaders.GROUP, group.getBytes(StandardCharsets.UTF_8));
+		byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+		this.log.add(new ConsumerRecord<>(TIER.topic(), TIER.partition(), this.log.size(), 0L,
+				TimestampType.CREATE_TIME, 0, 0, bytes, bytes, headers, Optional.empty()));
 		return this;
 	}
 
@@ -111,7 +130,8 @@ final class SchedulerContainer implements AutoCloseable {
 				forwardTimeout);
 		DueRecordForwarder listener = new DueRecordForwarder(forwarder,
 				new HandOffRoutes(new TopicNaming("dlq.<group>", "retry.<group>", "<namespace>.delay.<level>", "app"),
-						TopicChecks.NONE, "app.delay.parked"),
+						// Not the shared TopicChecks.NONE: what one test learns of a topic must not leak into another.
+						new TopicChecks(null), "app.delay.parked"),
 				this.partitionBackOff);
 		properties.setMessageListener(listener);
 		@SuppressWarnings("unchecked")
