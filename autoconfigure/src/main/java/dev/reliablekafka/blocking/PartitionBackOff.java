@@ -88,6 +88,21 @@ public class PartitionBackOff implements DisposableBean {
 	}
 
 	/**
+	 * End a partition's wait now, if it is waiting one: it is fetched again at once.
+	 * @param container the container consuming the partition
+	 * @param partition the partition
+	 */
+	public void resumeNow(MessageListenerContainer container, TopicPartition partition) {
+		Paused paused = new Paused(container, partition);
+		synchronized (this.latest) {
+			Long token = this.latest.get(paused);
+			if (token != null) {
+				resume(paused, token, null);
+			}
+		}
+	}
+
+	/**
 	 * Return the partitions of a listener's container that are waiting out a back-off now.
 	 * @param listenerId the listener id, which is its container's
 	 * @return the partitions, sorted by topic and partition

@@ -22,6 +22,7 @@ import org.springframework.kafka.support.KafkaUtils;
 
 import dev.reliablekafka.blocking.PartitionBackOff;
 import dev.reliablekafka.metrics.ReliableEvents;
+import dev.reliablekafka.policy.DurationText;
 import dev.reliablekafka.routing.GatedHandOff;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.routing.RecordForwarder.Forward;
@@ -66,6 +67,9 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 	/** Partitions whose hand-offs failed or were undone since the current poll: the commit gate rewound them. */
 	private final Set<TopicPartition> undone = new HashSet<>();
 
+	/** Whether a hand-off failed for its own reason since the current poll, rather than only being undone. */
+	private boolean failedSincePoll;
+
 	private @Nullable MessageListenerContainer container;
 
 	private ReliableEvents events = ReliableEvents.NONE;
@@ -102,11 +106,20 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 	public void onMessage(List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
 		GatedHandOff handOffs = GatedHandOff.of(consumer, this.forwarder);
 		this.undone.clear();
+		this.failedSincePoll = false;
 		Map<TopicPartition, Long> handled = new HashMap<>();
 		// Partitions that stop at a record not handed over, to rewind to it; those in later wait first.
 		Map<TopicPartition, Long> stopped = new LinkedHashMap<>();
 		Set<TopicPartition> later = new HashSet<>();
-		List<ConsumerRecord<byte[], byte[]>> pending = records;
+		ConsumerRecord<byte[], byte[]> alone = toTryAlone(records);
+		List<ConsumerRecord<byte[], byte[]>> pending = (alone != null) ? List.of(alone) : records;
+		// Its transaction holds it alone, so that its failure, if any, is its own: the rest waits a poll.
+		Map<TopicPartition, Long> nextPoll = new LinkedHashMap<>();
+		if (alone != null) {
+			records.stream()
+				.filter(record -> !partition(record).equals(partition(alone)) || record.offset() > alone.offset())
+				.forEach(record -> nextPoll.putIfAbsent(partition(record), record.offset()));
+		}
 		Map<TopicPartition, ConsumerRecord<byte[], byte[]>> waiting;
 		long started = System.currentTimeMillis();
 		while (true) {
@@ -122,7 +135,7 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 					waiting.put(partition, record);
 					continue;
 				}
-				Step step = handOver(record, dueTime != null, handOffs);
+				Step step = handOver(record, dueTime != null, handOffs, record == alone);
 				if (step == Step.SENT) {
 					handled.put(partition, record.offset() + 1);
 				}
@@ -144,8 +157,15 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 			}
 			pending = behindWaiting(records, waiting);
 		}
+		nextPoll.forEach((partition, offset) -> stopped.merge(partition, offset, Math::min));
 		// The gate commits each partition up to its first hand-off not acknowledged, and rewinds to a failed one.
 		commit(handled, consumer);
+		if (!this.failedSincePoll && !this.undone.isEmpty()) {
+			// Undone with no hand-off failing: the transaction itself did not commit. Not again at once.
+			logger.warn(() -> "The hand-offs of " + this.undone + " did not commit; trying again in "
+					+ DurationText.of(FORWARD_RETRY_INTERVAL));
+			this.undone.forEach(partition -> pause(partition, FORWARD_RETRY_INTERVAL));
+		}
 		stopped.forEach((partition, offset) -> {
 			consumer.seek(partition, offset);
 			if (later.contains(partition)) {
@@ -162,52 +182,83 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 	}
 
 	/**
+	 * With transactions on, a record whose last hand-off failed in a transaction with others, for a reason that
+	 * may be its own or another's (a transactional producer fails every send after the first failure with that
+	 * failure): it is handed over alone before its failure is believed.
+	 */
+	private @Nullable ConsumerRecord<byte[], byte[]> toTryAlone(List<ConsumerRecord<byte[], byte[]>> records) {
+		if (this.failures.isEmpty() || !this.forwarder.isTransactional()) {
+			return null;
+		}
+		Set<TopicPartition> seen = new HashSet<>();
+		for (ConsumerRecord<byte[], byte[]> record : records) {
+			if (!seen.add(partition(record))) {
+				continue; // only the first record of a partition: nothing before it may be left behind
+			}
+			Failure failure = this.failures.get(partition(record));
+			if (failure != null && failure.offset() == record.offset() && !failure.alone()
+					&& this.routes.diagnose(failure.forward()) == HandOffRoutes.Diagnosis.TRY_ALONE) {
+				return record;
+			}
+		}
+		return null;
+	}
+
+	/**
 	 * Hand a due record over without waiting; when its last hand-off failed, first find out whether it can ever
 	 * be handed over where it was going.
 	 * @param valid whether the record has a valid due time
+	 * @param alone whether it is handed over alone in its transaction, to learn why it failed
 	 * @return what became of it
 	 */
-	private Step handOver(ConsumerRecord<byte[], byte[]> record, boolean valid, GatedHandOff handOffs) {
+	private Step handOver(ConsumerRecord<byte[], byte[]> record, boolean valid, GatedHandOff handOffs,
+			boolean alone) {
 		if (handOffs.isRewoundBelow(record)) {
 			return Step.STOPPED; // an earlier hand-off of its partition failed: it comes back with that record
 		}
 		Failure failure = this.failures.get(partition(record));
 		if (failure != null && failure.offset() <= record.offset()) {
 			this.failures.remove(partition(record));
-			if (failure.offset() == record.offset() && !elsewhere(failure)) {
-				logger.error(() -> "Delay tier record " + KafkaUtils.format(record) + " could not be handed to "
-						+ failure.forward().topic() + "; trying again in " + FORWARD_RETRY_INTERVAL);
-				return Step.LATER;
+			if (failure.offset() == record.offset() && !alone && !elsewhere(failure)) {
+				long waited = System.currentTimeMillis() - failure.at();
+				if (waited < FORWARD_RETRY_INTERVAL.toMillis()) {
+					logger.error(() -> "Delay tier record " + KafkaUtils.format(record) + " could not be handed to "
+							+ failure.forward().topic() + "; trying again in "
+							+ DurationText.of(FORWARD_RETRY_INTERVAL));
+					return Step.LATER;
+				}
 			}
 		}
 		// To the dead-letter or parking topic if the record was found never to reach its retry topic.
 		Forward forward = this.routes.route(record,
 				valid ? null : "it has no valid " + ReliableHeaders.DUE_TIME + " header");
+		boolean ownFailure = alone || !this.forwarder.isTransactional();
 		try {
-			handOffs.send(record, forward.topic(), forward.headers(), outcome(forward));
+			handOffs.send(record, forward.topic(), forward.headers(), outcome(forward, ownFailure));
 			return Step.SENT;
 		}
 		catch (RuntimeException ex) {
-			failed(forward, ex);
+			failed(forward, ex, ownFailure);
 			return Step.STOPPED;
 		}
 	}
 
 	/**
 	 * Find out why a hand-off failed: a record that can never be handed over where it was going is routed
-	 * elsewhere at once, so that it does not hold up the records behind it.
+	 * elsewhere at once, so that it does not hold up the records behind it. A failure that may have been
+	 * another's (see {@link #toTryAlone}) is not judged by its cause.
 	 * @return whether the record is routed elsewhere now; {@code false} when the failure may pass
 	 */
 	private boolean elsewhere(Failure failure) {
 		HandOffRoutes.Diagnosis diagnosis = this.routes.diagnose(failure.forward());
 		if (diagnosis == HandOffRoutes.Diagnosis.TRY_ALONE) {
-			// The broker says the topic can be written to: the hand-off's own error tells.
-			return this.routes.failedForGood(failure.forward(), failure.cause());
+			// The broker says the topic can be written to: the hand-off's own error tells, if it is its own.
+			return failure.alone() && this.routes.failedForGood(failure.forward(), failure.cause());
 		}
 		return diagnosis == HandOffRoutes.Diagnosis.ELSEWHERE;
 	}
 
-	private GatedHandOff.Outcome outcome(Forward forward) {
+	private GatedHandOff.Outcome outcome(Forward forward, boolean ownFailure) {
 		TopicPartition partition = partition(forward.record());
 		long next = forward.record().offset() + 1;
 		return new GatedHandOff.Outcome() {
@@ -220,7 +271,7 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 
 			@Override
 			public void failed(Throwable cause) {
-				DueRecordForwarder.this.failed(forward, cause);
+				DueRecordForwarder.this.failed(forward, cause, ownFailure);
 			}
 
 			@Override
@@ -232,10 +283,24 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 		};
 	}
 
-	private void failed(Forward forward, Throwable cause) {
+	/**
+	 * A hand-off failed, now or, found by a later commit, after its partition moved on (even paused until a later
+	 * record's due time): the commit gate rewinds the partition to it, and it is diagnosed when it comes back;
+	 * unless it can never be handed over, it is tried again {@link #FORWARD_RETRY_INTERVAL} after the failure.
+	 * @param alone whether the failure is the hand-off's own, not possibly another's in its transaction
+	 */
+	private void failed(Forward forward, Throwable cause, boolean alone) {
 		TopicPartition partition = partition(forward.record());
 		this.undone.add(partition);
-		this.failures.put(partition, new Failure(forward, cause));
+		this.failedSincePoll = true;
+		// The first failure of a partition is where the gate rewinds it to; the others follow from it.
+		this.failures.merge(partition, new Failure(forward, cause, System.currentTimeMillis(), alone),
+				(earlier, later) -> (later.offset() < earlier.offset()) ? later : earlier);
+		// Delivered again at once, even when paused until a later record's due time, to be diagnosed.
+		MessageListenerContainer target = this.container;
+		if (target != null) {
+			this.partitionBackOff.resumeNow(target, partition);
+		}
 		this.events.handOffFailed(forward.record().topic());
 		logger.warn(() -> "Delay tier record " + KafkaUtils.format(forward.record()) + " could not be handed to "
 				+ forward.topic() + " (" + cause + "); it is delivered again");
@@ -269,8 +334,10 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 	 * A hand-off that failed, to diagnose when its record is delivered again.
 	 * @param forward the hand-off
 	 * @param cause why it failed
+	 * @param at when
+	 * @param alone whether the cause is the hand-off's own (with transactions on, another's failure can fail it)
 	 */
-	private record Failure(Forward forward, Throwable cause) {
+	private record Failure(Forward forward, Throwable cause, long at, boolean alone) {
 
 		long offset() {
 			return this.forward.record().offset();
