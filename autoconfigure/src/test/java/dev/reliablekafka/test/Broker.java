@@ -2,6 +2,7 @@ package dev.reliablekafka.test;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
@@ -27,7 +28,7 @@ public enum Broker {
 		@Override
 		public String bootstrapServers() {
 			Assumptions.assumeTrue(Docker.AVAILABLE, "Docker is not available: Testcontainers broker skipped");
-			return Container.INSTANCE.getBootstrapServers();
+			return Container.bootstrapServers();
 		}
 	};
 
@@ -68,9 +69,28 @@ public enum Broker {
 
 	}
 
+	/**
+	 * The container, started once; where Docker runs but the image cannot be pulled or started (no registry
+	 * access), its tests are skipped with the reason, not failed.
+	 */
 	private static final class Container {
 
-		static final KafkaContainer INSTANCE = start();
+		static final @Nullable KafkaContainer INSTANCE;
+
+		static final @Nullable String FAILURE;
+
+		static {
+			KafkaContainer started = null;
+			String failure = null;
+			try {
+				started = start();
+			}
+			catch (RuntimeException ex) {
+				failure = String.valueOf(ex);
+			}
+			INSTANCE = started;
+			FAILURE = failure;
+		}
 
 		@SuppressWarnings("resource")
 		private static KafkaContainer start() {
@@ -80,6 +100,13 @@ public enum Broker {
 			container.start();
 			Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
 			return container;
+		}
+
+		static String bootstrapServers() {
+			KafkaContainer container = INSTANCE;
+			Assumptions.assumeTrue(container != null,
+					() -> "Docker is available but apache/kafka could not be started: " + FAILURE);
+			return container.getBootstrapServers();
 		}
 
 	}
