@@ -22,6 +22,7 @@ import dev.reliablekafka.blocking.PartitionBackOff;
 import dev.reliablekafka.metrics.ReliableEvents;
 import dev.reliablekafka.policy.BreakerPolicy;
 import dev.reliablekafka.policy.ListenerPolicy;
+import dev.reliablekafka.routing.FailureHeaders;
 
 /**
  * The outage breaker of one listener, shared by the consumers of its container. It follows the outcomes of the
@@ -35,7 +36,9 @@ import dev.reliablekafka.policy.ListenerPolicy;
  * no record is tried within the wait (the partition moved to another instance), every partition is resumed: while
  * the breaker is not closed, each failed record stays in place, so this floods nothing.
  * <p>
- * Not-retryable and poison failures never count: the router dead-letters them before asking the breaker.
+ * Not-retryable and poison failures never count: the router dead-letters them before asking the breaker. A record
+ * that fails again while its earlier failure is still in the window counts once (by its message id), so that one
+ * record retried over and over in a quiet stream does not open it.
  */
 public final class OutageBreaker {
 
@@ -115,8 +118,9 @@ public final class OutageBreaker {
 		TopicPartition partition = new TopicPartition(record.topic(), record.partition());
 		switch (this.state) {
 			case CLOSED -> {
-				this.window.add(this.policy.outageExceptions().isEmpty() || !this.outageExceptions.match(thrown) ? 1 : 2);
-				if (this.window.failures() < this.policy.minFailures()
+				int weight = (!this.policy.outageExceptions().isEmpty() && this.outageExceptions.match(thrown)) ? 2 : 1;
+				if (!this.window.failure(weight, FailureHeaders.messageId(record))
+						|| this.window.failures() < this.policy.minFailures()
 						|| this.window.failureRate() < this.policy.failureRate()) {
 					return false;
 				}
@@ -141,7 +145,7 @@ public final class OutageBreaker {
 	 */
 	public synchronized void succeeded(ConsumerRecord<?, ?> record) {
 		if (this.state == State.CLOSED) {
-			this.window.add(0);
+			this.window.success();
 		}
 		else if (this.state == State.HALF_OPEN) {
 			close(record);

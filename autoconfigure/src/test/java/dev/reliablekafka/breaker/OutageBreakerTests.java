@@ -78,6 +78,16 @@ class OutageBreakerTests {
 	}
 
 	@Test
+	void aRecordFailingAgainAndAgainCountsOnce() {
+		OutageBreaker breaker = breaker(List.of());
+		for (int i = 0; i < 20; i++) {
+			assertThat(breaker.keepsInPlace(record(P0, 0), new IllegalStateException(), this.container)).isFalse();
+		}
+		assertThat(breaker.state()).isEqualTo(OutageBreaker.State.CLOSED);
+		assertThat(breaker.describe()).containsEntry("failures", 1);
+	}
+
+	@Test
 	void outageExceptionsCountTwice() {
 		OutageBreaker breaker = breaker(List.of(ConnectException.class));
 		RuntimeException outage = new RuntimeException("payment API down", new ConnectException("refused"));
