@@ -171,7 +171,8 @@ public class FailureRouter implements CommonErrorHandler {
 			commitFailed(thrown, record);
 			return false; // the container keeps the record and those behind it, and delivers them again
 		}
-		if (!GatedHandOff.of(consumer, this.forwarder).isRewoundBelow(record)
+		// A record behind a rewound one comes back with it; the breaker hears of it then.
+		if (this.breaker != null && !GatedHandOff.of(consumer, this.forwarder).isRewoundBelow(record)
 				&& keptByBreaker(record, thrown, container)) {
 			return false; // the container keeps it with those behind it until its partition is resumed
 		}
