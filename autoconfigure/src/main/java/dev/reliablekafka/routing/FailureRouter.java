@@ -21,8 +21,8 @@ import org.springframework.kafka.support.ExceptionMatcher;
 import org.springframework.kafka.support.KafkaUtils;
 
 import dev.reliablekafka.blocking.InPlaceRetries;
-import dev.reliablekafka.breaker.OutageBreaker;
 import dev.reliablekafka.blocking.PartitionBackOff;
+import dev.reliablekafka.breaker.OutageBreaker;
 import dev.reliablekafka.metrics.DeadLetterReason;
 import dev.reliablekafka.metrics.ReliableEvents;
 import dev.reliablekafka.policy.BlockingPolicy;
