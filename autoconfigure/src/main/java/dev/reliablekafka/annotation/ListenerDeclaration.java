@@ -23,12 +23,13 @@ import org.jspecify.annotations.Nullable;
  * @param firstDelayLevel level of the first retry, from 1
  * @param maxReconsumeTimes retries before dead-lettering in RETRY_TOPIC mode
  * @param notRetryable exceptions that go to the dead-letter topic at once
+ * @param breakerEnabled whether the listener has an outage breaker
  */
 public record ListenerDeclaration(String id, String method, List<String> topics, @Nullable String groupId,
 		@Nullable ReliableMode mode, @Nullable Duration initialInterval, @Nullable Double multiplier,
 		@Nullable Duration maxInterval, @Nullable Duration jitter, @Nullable Integer maxAttempts,
 		@Nullable List<Duration> delayLevels, @Nullable Integer firstDelayLevel, @Nullable Integer maxReconsumeTimes,
-		List<Class<? extends Throwable>> notRetryable) {
+		List<Class<? extends Throwable>> notRetryable, @Nullable Boolean breakerEnabled) {
 
 	/**
 	 * Describe an attribute of this declaration for error messages.

@@ -65,7 +65,15 @@ final class ListenerDeclarationReader {
 				attributes.parse("delayLevels", annotation.delayLevels(), 0, ListenerDeclarationReader::durations),
 				attributes.parse("firstDelayLevel", annotation.firstDelayLevel(), 0, Integer::valueOf),
 				attributes.parse("maxReconsumeTimes", annotation.maxReconsumeTimes(), 0, Integer::valueOf),
-				List.of(annotation.notRetryable()));
+				List.of(annotation.notRetryable()), attributes.parse("breaker", annotation.breaker(), 0,
+						ListenerDeclarationReader::bool));
+	}
+
+	private static Boolean bool(String text) {
+		if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+			throw new IllegalArgumentException(text);
+		}
+		return Boolean.valueOf(text);
 	}
 
 	private static List<Duration> durations(String text) {

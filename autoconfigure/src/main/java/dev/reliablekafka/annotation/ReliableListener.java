@@ -147,4 +147,13 @@ public @interface ReliableListener {
 	 */
 	Class<? extends Throwable>[] notRetryable() default {};
 
+	/**
+	 * Whether the listener has an outage breaker ({@code "true"} or {@code "false"}); empty means not set (off by
+	 * default). While most of its latest records fail with retryable exceptions, the breaker pauses all its
+	 * partitions and keeps the failed record in place, instead of forwarding or dead-lettering every record; the
+	 * rest of its settings are {@code reliable.kafka.*.breaker.*} properties. Accepts placeholders.
+	 * @return whether the breaker is on
+	 */
+	String breaker() default "";
+
 }

@@ -45,6 +45,7 @@ import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableListenerScanner;
 import dev.reliablekafka.blocking.PartitionBackOff;
+import dev.reliablekafka.breaker.OutageBreakers;
 import dev.reliablekafka.listener.ReliableContainerFactoryBuilder;
 import dev.reliablekafka.listener.ReliableListenerContainerFactory;
 import dev.reliablekafka.metrics.ReliableEvents;
@@ -138,6 +139,12 @@ public final class ReliableKafkaAutoConfiguration {
 		return new PartitionBackOff();
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	OutageBreakers reliableOutageBreakers(PartitionBackOff partitionBackOff) {
+		return new OutageBreakers(partitionBackOff);
+	}
+
 	@Bean(ReliableListener.CONTAINER_FACTORY_BEAN_NAME)
 	@ConditionalOnMissingBean(name = ReliableListener.CONTAINER_FACTORY_BEAN_NAME)
 	ReliableListenerContainerFactory reliableKafkaListenerContainerFactory(
@@ -145,12 +152,14 @@ public final class ReliableKafkaAutoConfiguration {
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<ListenerPolicies> policies,
 			ObjectProvider<RecordForwarder> forwarder, ObjectProvider<PartitionBackOff> partitionBackOff,
 			ObjectProvider<ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>> customizer,
-			ObjectProvider<ReliableEvents> events) {
+			ObjectProvider<ReliableEvents> events, ObjectProvider<OutageBreakers> breakers) {
 		// Collaborators are looked up on first use: see ReliableListenerContainerFactory.
 		return new ReliableListenerContainerFactory(() -> new ReliableContainerFactoryBuilder(configurer.getObject(),
-				consumerFactory.getObject(), policies.getObject(),
-				(ListenerPolicy policy) -> new FailureRouter(policy, forwarder.getObject(), partitionBackOff.getObject(),
-						ReliableEvents.of(events.orderedStream().toList())))
+				consumerFactory.getObject(), policies.getObject(), (ListenerPolicy policy) -> {
+					ReliableEvents listenerEvents = ReliableEvents.of(events.orderedStream().toList());
+					return new FailureRouter(policy, forwarder.getObject(), partitionBackOff.getObject(), listenerEvents,
+							breakers.getObject().forListener(policy, listenerEvents));
+				})
 			.customizer(customizer.getIfUnique())
 			.events(ReliableEvents.of(events.orderedStream().toList()))
 			.transactional(forwarder.getObject().isTransactional())

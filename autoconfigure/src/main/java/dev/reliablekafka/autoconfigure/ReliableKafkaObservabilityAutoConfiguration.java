@@ -21,6 +21,7 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaAdmin;
 
 import dev.reliablekafka.blocking.PartitionBackOff;
+import dev.reliablekafka.breaker.OutageBreakers;
 import dev.reliablekafka.health.ForwardFailures;
 import dev.reliablekafka.health.ReliableKafkaHealthIndicator;
 import dev.reliablekafka.metrics.ReliableKafkaMeters;
@@ -111,12 +112,14 @@ public final class ReliableKafkaObservabilityAutoConfiguration {
 			ReliableKafkaHealthIndicator reliableKafkaHealthIndicator(ListenerPolicies policies,
 					ObjectProvider<KafkaListenerEndpointRegistry> registry, PartitionBackOff partitionBackOff,
 					ForwardFailures forwardFailures, ObjectProvider<DelayTierScheduler> scheduler,
-					ReliableKafkaProperties properties) {
-				return new ReliableKafkaHealthIndicator(policies, id -> {
+					ReliableKafkaProperties properties, ObjectProvider<OutageBreakers> breakers) {
+				ReliableKafkaHealthIndicator indicator = new ReliableKafkaHealthIndicator(policies, id -> {
 					KafkaListenerEndpointRegistry endpoints = registry.getIfAvailable();
 					return (endpoints != null) ? endpoints.getListenerContainer(id) : null;
 				}, partitionBackOff, forwardFailures, scheduler.getIfAvailable(),
 						properties.getHealth().getForwardFailureThreshold());
+				indicator.setBreakers(breakers.getIfAvailable());
+				return indicator;
 			}
 
 		}

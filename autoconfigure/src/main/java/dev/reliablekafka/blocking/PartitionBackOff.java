@@ -103,6 +103,18 @@ public class PartitionBackOff implements DisposableBean {
 	}
 
 	/**
+	 * Forget a partition's wait, if it is waiting one, without resuming it: whoever paused it for longer resumes
+	 * it (an outage breaker).
+	 * @param container the container consuming the partition
+	 * @param partition the partition
+	 */
+	public void cancel(MessageListenerContainer container, TopicPartition partition) {
+		synchronized (this.latest) {
+			this.latest.remove(new Paused(container, partition));
+		}
+	}
+
+	/**
 	 * Return the partitions of a listener's container that are waiting out a back-off now.
 	 * @param listenerId the listener id, which is its container's
 	 * @return the partitions, sorted by topic and partition

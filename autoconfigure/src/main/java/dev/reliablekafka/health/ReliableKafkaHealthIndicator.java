@@ -16,6 +16,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 import dev.reliablekafka.blocking.PartitionBackOff;
+import dev.reliablekafka.breaker.OutageBreaker;
+import dev.reliablekafka.breaker.OutageBreakers;
 import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
 import dev.reliablekafka.retrytopic.DelayTierScheduler;
@@ -24,8 +26,10 @@ import dev.reliablekafka.retrytopic.DelayTierScheduler;
  * The {@code reliableKafka} health contributor. DOWN when the delay tier scheduler should run but its consumer is
  * stopped (parked records would never come back), or when the forwards of a listener have failed, without one
  * succeeding, for longer than the threshold (its failed records stay in place meanwhile). The details list every
- * reliable listener with its mode, group, paused partitions and partitions in back-off, and the scheduler with its
- * assignment.
+ * reliable listener with its mode, group, paused partitions and partitions in back-off (and the state of its outage
+ * breaker, if it has one), and the scheduler with its assignment. An open outage breaker does not change the
+ * status: it protects the listener from an outage of what it calls, which restarting the application would not
+ * cure.
  */
 public class ReliableKafkaHealthIndicator implements HealthIndicator {
 
@@ -40,6 +44,8 @@ public class ReliableKafkaHealthIndicator implements HealthIndicator {
 	private final @Nullable DelayTierScheduler scheduler;
 
 	private final Duration forwardFailureThreshold;
+
+	private @Nullable OutageBreakers breakers;
 
 	/**
 	 * Create the contributor.
@@ -61,6 +67,14 @@ public class ReliableKafkaHealthIndicator implements HealthIndicator {
 		this.forwardFailureThreshold = forwardFailureThreshold;
 	}
 
+	/**
+	 * Report the state of the listeners' outage breakers too.
+	 * @param breakers the breakers, or {@code null}
+	 */
+	public void setBreakers(@Nullable OutageBreakers breakers) {
+		this.breakers = breakers;
+	}
+
 	@Override
 	public Health health() {
 		boolean up = true;
@@ -75,6 +89,10 @@ public class ReliableKafkaHealthIndicator implements HealthIndicator {
 			details.put("running", container != null && container.isRunning());
 			details.put("pausedPartitions", (container != null) ? names(paused(container)) : List.of());
 			details.put("backOffPartitions", names(this.partitionBackOff.waiting(id)));
+			OutageBreaker breaker = (this.breakers != null) ? this.breakers.find(id) : null;
+			if (breaker != null) {
+				details.put("breaker", breaker.describe());
+			}
 			Instant since = this.forwardFailures.failingSince(id);
 			if (since != null) {
 				details.put("forwardsFailingSince", since.toString());

@@ -26,6 +26,8 @@ import org.springframework.util.ReflectionUtils;
 import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.blocking.InPlaceRetries;
+import dev.reliablekafka.breaker.BreakerOutcomes;
+import dev.reliablekafka.breaker.OutageBreaker;
 import dev.reliablekafka.metrics.ReliableEvents;
 import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
@@ -280,6 +282,11 @@ public class ReliableContainerFactoryBuilder {
 				Objects.requireNonNull(this.deserializers), new DeliveryHeaders(new HeaderTrust(policy), inPlace),
 				new DeliveryEvents(policy, inPlace, this.events));
 		RecordInterceptor<Object, Object> inProcess = new RecordInProcess<>();
+		OutageBreaker breaker = (router instanceof FailureRouter failureRouter) ? failureRouter.breaker() : null;
+		if (breaker != null) {
+			// Told of each processed record; the router tells it of failures.
+			deserializing = new CompositeRecordInterceptor<>(deserializing, new BreakerOutcomes<>(breaker));
+		}
 		return (application != null) ? new CompositeRecordInterceptor<>(inProcess, deserializing, application)
 				: new CompositeRecordInterceptor<>(inProcess, deserializing);
 	}

@@ -56,4 +56,24 @@ final class CompositeEvents implements ReliableEvents {
 		this.all.forEach(events -> events.handOffFailed(tier));
 	}
 
+	@Override
+	public void breakerOpened(ListenerPolicy listener) {
+		this.all.forEach(events -> events.breakerOpened(listener));
+	}
+
+	@Override
+	public void breakerReopened(ListenerPolicy listener) {
+		this.all.forEach(events -> events.breakerReopened(listener));
+	}
+
+	@Override
+	public void breakerHalfOpen(ListenerPolicy listener) {
+		this.all.forEach(events -> events.breakerHalfOpen(listener));
+	}
+
+	@Override
+	public void breakerClosed(ListenerPolicy listener) {
+		this.all.forEach(events -> events.breakerClosed(listener));
+	}
+
 }

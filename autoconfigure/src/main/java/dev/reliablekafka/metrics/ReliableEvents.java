@@ -80,6 +80,34 @@ public interface ReliableEvents {
 	}
 
 	/**
+	 * A listener's outage breaker opened: its partitions are paused and failed records stay in place.
+	 * @param listener the listener's policy
+	 */
+	default void breakerOpened(ListenerPolicy listener) {
+	}
+
+	/**
+	 * The record an outage breaker let through failed again: the breaker is open for a longer wait.
+	 * @param listener the listener's policy
+	 */
+	default void breakerReopened(ListenerPolicy listener) {
+	}
+
+	/**
+	 * An outage breaker's wait is over: one record is tried.
+	 * @param listener the listener's policy
+	 */
+	default void breakerHalfOpen(ListenerPolicy listener) {
+	}
+
+	/**
+	 * The record an outage breaker let through succeeded: the breaker closed and every partition is resumed.
+	 * @param listener the listener's policy
+	 */
+	default void breakerClosed(ListenerPolicy listener) {
+	}
+
+	/**
 	 * Return events that tell every one of the given listeners.
 	 * @param all the listeners, in order
 	 * @return the events; {@link #NONE} when the list is empty

@@ -3,8 +3,11 @@ package dev.reliablekafka.metrics;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -43,11 +46,18 @@ public class ReliableKafkaMeters implements ReliableEvents {
 
 	static final String HANDOFF_LATENESS = "reliable.kafka.scheduler.handoff.lateness";
 
+	static final String BREAKER_TRANSITIONS = "reliable.kafka.breaker.transitions";
+
+	static final String BREAKER_OPEN = "reliable.kafka.breaker.open";
+
 	private static final String NONE = "none";
 
 	private static final double[] PERCENTILES = { 0.5, 0.95, 0.99 };
 
 	private final MeterRegistry registry;
+
+	// 1 while a listener's outage breaker is open or half-open, by listener id.
+	private final Map<String, AtomicInteger> breakersOpen = new ConcurrentHashMap<>();
 
 	/**
 	 * Create the meters.
@@ -85,6 +95,16 @@ public class ReliableKafkaMeters implements ReliableEvents {
 				.description("Partitions of a reliable listener that wait out an in-place back-off")
 				.tags(listenerTags(listener))
 				.register(this.registry);
+			if (listener.breaker().enabled()) {
+				for (String state : new String[] { "opened", "reopened", "half-open", "closed" }) {
+					transitions(listener, state);
+				}
+				Gauge.builder(BREAKER_OPEN, breakerOpen(id), AtomicInteger::get)
+					.strongReference(true)
+					.description("1 while the outage breaker of a reliable listener is open or half-open, else 0")
+					.tags(listenerTags(listener))
+					.register(this.registry);
+			}
 		}
 		for (String tier : tiers) {
 			handOffs(tier);
@@ -159,6 +179,39 @@ public class ReliableKafkaMeters implements ReliableEvents {
 	@Override
 	public void handOffFailed(String tier) {
 		handOffsFailed(tier).increment();
+	}
+
+	@Override
+	public void breakerOpened(ListenerPolicy listener) {
+		transitions(listener, "opened").increment();
+		breakerOpen(listener.listenerId()).set(1);
+	}
+
+	@Override
+	public void breakerReopened(ListenerPolicy listener) {
+		transitions(listener, "reopened").increment();
+	}
+
+	@Override
+	public void breakerHalfOpen(ListenerPolicy listener) {
+		transitions(listener, "half-open").increment();
+	}
+
+	@Override
+	public void breakerClosed(ListenerPolicy listener) {
+		transitions(listener, "closed").increment();
+		breakerOpen(listener.listenerId()).set(0);
+	}
+
+	private AtomicInteger breakerOpen(String listenerId) {
+		return this.breakersOpen.computeIfAbsent(listenerId, id -> new AtomicInteger());
+	}
+
+	private Counter transitions(ListenerPolicy listener, String state) {
+		return Counter.builder(BREAKER_TRANSITIONS)
+			.description("State changes of the outage breaker of a reliable listener")
+			.tags(listenerTags(listener).and("state", state))
+			.register(this.registry);
 	}
 
 	private Counter failed(ListenerPolicy listener, String outcome, String level, String reason) {

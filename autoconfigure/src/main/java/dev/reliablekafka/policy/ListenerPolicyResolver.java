@@ -116,10 +116,11 @@ public final class ListenerPolicyResolver {
 			}
 			retryTopic = retryTopic(sources, group);
 		}
+		BreakerPolicy breaker = breaker(sources);
 		return new ListenerPolicy(id, group, topics, mode.value(), blocking, deadLetterTopic, retryTopic,
 				notRetryable(declaration, sources), (retryTopic != null) ? retryTopic.retryTopic()
 						: groupRetryTopic(id, group),
-				Collections.unmodifiableMap(new LinkedHashMap<>(sources.origins)));
+				Collections.unmodifiableMap(new LinkedHashMap<>(sources.origins)), breaker);
 	}
 
 	// A BLOCKING group may hold records in its retry topic from a time it was RETRY_TOPIC; none under a template
@@ -245,6 +246,59 @@ public final class ListenerPolicyResolver {
 			.map(delay -> new DelayLevel(delay, this.naming.delayTopic(id, delay)))
 			.toList();
 		return new RetryTopicPolicy(this.naming.retryTopic(id, group), delayLevels, first.value(), max.value());
+	}
+
+	/**
+	 * Resolve the outage breaker; its settings are validated even while it is off, so that a mistake shows before
+	 * it is turned on, but have origins only when it is on.
+	 */
+	private BreakerPolicy breaker(Sources sources) {
+		String id = sources.declaration.id();
+		BreakerPolicy builtIn = BreakerPolicy.DISABLED;
+		Resolved<Boolean> enabled = sources.pick("breaker.enabled", settings -> settings.getBreaker().getEnabled(),
+				sources.declaration.breakerEnabled(), "breaker", builtIn.enabled());
+		Resolved<Integer> window = sources.pick("breaker.window", settings -> settings.getBreaker().getWindow(), null,
+				null, builtIn.window());
+		Resolved<Double> rate = sources.pick("breaker.failure-rate",
+				settings -> settings.getBreaker().getFailureRate(), null, null, builtIn.failureRate());
+		Resolved<Integer> minFailures = sources.pick("breaker.min-failures",
+				settings -> settings.getBreaker().getMinFailures(), null, null, builtIn.minFailures());
+		Resolved<Duration> wait = sources.pick("breaker.wait", settings -> settings.getBreaker().getWait(), null,
+				null, builtIn.firstWait());
+		Resolved<Double> multiplier = sources.pick("breaker.wait-multiplier",
+				settings -> settings.getBreaker().getWaitMultiplier(), null, null, builtIn.waitMultiplier());
+		Resolved<Duration> maxWait = sources.pick("breaker.max-wait", settings -> settings.getBreaker().getMaxWait(),
+				null, null, builtIn.maxWait());
+		Resolved<List<Class<? extends Throwable>>> outage = sources.pick("breaker.outage-exceptions",
+				settings -> settings.getBreaker().getOutageExceptions(), null, null, builtIn.outageExceptions());
+		if (window.value() < 1) {
+			throw invalid(id, window, "must be at least 1", "Look at the latest outcomes, e.g. 50.");
+		}
+		if (!(rate.value() > 0.0 && rate.value() <= 1.0)) {
+			throw invalid(id, rate, "must be above 0 and at most 1",
+					"Use the share of failures that means an outage, e.g. 0.8 for 80 %.");
+		}
+		if (minFailures.value() < 1 || minFailures.value() > window.value()) {
+			throw invalid(id, minFailures, "must be from 1 to the window's " + window.value() + " (from "
+					+ window.origin() + ")", "Use fewer failures than the window holds outcomes, e.g. 10 of 50.");
+		}
+		if (wait.value().isNegative() || wait.value().isZero()) {
+			throw invalid(id, wait, "must be positive", "Use a wait such as 5s.");
+		}
+		if (multiplier.value() < 1.0) {
+			throw invalid(id, multiplier, "must be at least 1",
+					"Use 1 for a fixed wait or more to grow it (2 doubles it after every failed try).");
+		}
+		if (maxWait.value().compareTo(wait.value()) < 0) {
+			throw invalid(id, maxWait, "is shorter than the wait " + DurationText.of(wait.value()) + " from "
+					+ wait.origin(), "Make the maximum wait at least as long as the wait.");
+		}
+		if (!enabled.value()) {
+			sources.origins.keySet().removeIf(property -> property.startsWith("breaker."));
+			return builtIn;
+		}
+		return new BreakerPolicy(true, window.value(), rate.value(), minFailures.value(), wait.value(),
+				multiplier.value(), maxWait.value(), List.copyOf(outage.value()));
 	}
 
 	private Resolved<Integer> maxAttempts(Sources sources) {

@@ -43,6 +43,11 @@ public class ListenerSettings {
 	 */
 	private final DeadLetter deadLetter = new DeadLetter();
 
+	/**
+	 * Outage breaker: pauses the listener while most of its records fail, instead of forwarding each of them.
+	 */
+	private final Breaker breaker = new Breaker();
+
 	public @Nullable ReliableMode getMode() {
 		return this.mode;
 	}
@@ -69,6 +74,10 @@ public class ListenerSettings {
 
 	public DeadLetter getDeadLetter() {
 		return this.deadLetter;
+	}
+
+	public Breaker getBreaker() {
+		return this.breaker;
 	}
 
 	/**
@@ -209,6 +218,121 @@ public class ListenerSettings {
 
 		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Outage breaker: when most of the latest records fail with retryable exceptions, the listener's partitions
+	 * are paused and the failed record stays in place, instead of every record going to the retry path and the
+	 * dead-letter topic; after a wait one record is tried again.
+	 */
+	public static class Breaker {
+
+		/**
+		 * Whether the listener has an outage breaker. Default false.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * How many of the latest outcomes (records processed or failed with a retryable exception) the breaker
+		 * looks at. Default 50.
+		 */
+		private @Nullable Integer window;
+
+		/**
+		 * Share of failures in the window, above 0 and at most 1, at or above which the breaker opens. Default 0.8.
+		 */
+		private @Nullable Double failureRate;
+
+		/**
+		 * Failures the window must hold before the breaker opens; at most the window. Default 10.
+		 */
+		private @Nullable Integer minFailures;
+
+		/**
+		 * How long the breaker stays open before one record is tried again. Default 5s.
+		 */
+		private @Nullable Duration wait;
+
+		/**
+		 * Factor applied to the wait each time the record tried again fails; at least 1. Default 2.
+		 */
+		private @Nullable Double waitMultiplier;
+
+		/**
+		 * Longest wait between two tries. Default 1m.
+		 */
+		private @Nullable Duration maxWait;
+
+		/**
+		 * Exception types that signal an outage (e.g. java.sql.SQLTransientConnectionException,
+		 * java.net.ConnectException): each failure with one of them, or caused by one, counts as two failures.
+		 */
+		private @Nullable List<Class<? extends Throwable>> outageExceptions;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Integer getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(@Nullable Integer window) {
+			this.window = window;
+		}
+
+		public @Nullable Double getFailureRate() {
+			return this.failureRate;
+		}
+
+		public void setFailureRate(@Nullable Double failureRate) {
+			this.failureRate = failureRate;
+		}
+
+		public @Nullable Integer getMinFailures() {
+			return this.minFailures;
+		}
+
+		public void setMinFailures(@Nullable Integer minFailures) {
+			this.minFailures = minFailures;
+		}
+
+		public @Nullable Duration getWait() {
+			return this.wait;
+		}
+
+		public void setWait(@Nullable Duration wait) {
+			this.wait = wait;
+		}
+
+		public @Nullable Double getWaitMultiplier() {
+			return this.waitMultiplier;
+		}
+
+		public void setWaitMultiplier(@Nullable Double waitMultiplier) {
+			this.waitMultiplier = waitMultiplier;
+		}
+
+		public @Nullable Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(@Nullable Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+		public @Nullable List<Class<? extends Throwable>> getOutageExceptions() {
+			return this.outageExceptions;
+		}
+
+		public void setOutageExceptions(@Nullable List<Class<? extends Throwable>> outageExceptions) {
+			this.outageExceptions = outageExceptions;
 		}
 
 	}

@@ -22,6 +22,7 @@ import org.springframework.kafka.support.KafkaUtils;
 
 import dev.reliablekafka.blocking.InPlaceRetries;
 import dev.reliablekafka.blocking.PartitionBackOff;
+import dev.reliablekafka.breaker.OutageBreaker;
 import dev.reliablekafka.metrics.DeadLetterReason;
 import dev.reliablekafka.metrics.ReliableEvents;
 import dev.reliablekafka.policy.BlockingPolicy;
@@ -47,6 +48,10 @@ import dev.reliablekafka.policy.RetryTopicPolicy;
  * <p>
  * A failed commit ({@link CommitFailedException}, which spring-kafka hands over like a listener failure) is not a
  * processing failure: it counts no attempt and forwards nothing; the records are delivered again.
+ * <p>
+ * A listener with an {@link OutageBreaker} tells it every retryable failure first; while the breaker is open (or
+ * this failure opened it), the record stays in place as after a failed forward, with no attempt counted, and the
+ * breaker pauses the listener's partitions.
  */
 public class FailureRouter implements CommonErrorHandler {
 
@@ -67,6 +72,8 @@ public class FailureRouter implements CommonErrorHandler {
 	private final HandOverCommits commits;
 
 	private final ReliableEvents events;
+
+	private final @Nullable OutageBreaker breaker;
 
 	// Records whose forward in a transaction was refused as too large: forwarded without the stack trace next.
 	private final TooLargeRecords tooLarge = new TooLargeRecords();
@@ -93,6 +100,20 @@ public class FailureRouter implements CommonErrorHandler {
 	 */
 	public FailureRouter(ListenerPolicy policy, RecordForwarder forwarder, PartitionBackOff partitionBackOff,
 			ReliableEvents events) {
+		this(policy, forwarder, partitionBackOff, events, null);
+	}
+
+	/**
+	 * Create the router of one listener with an outage breaker.
+	 * @param policy the listener's policy
+	 * @param forwarder sends records to the dead-letter topic
+	 * @param partitionBackOff makes a partition wait
+	 * @param events told what happens to each failed record
+	 * @param breaker the listener's outage breaker, or {@code null} if it has none
+	 */
+	public FailureRouter(ListenerPolicy policy, RecordForwarder forwarder, PartitionBackOff partitionBackOff,
+			ReliableEvents events, @Nullable OutageBreaker breaker) {
+		this.breaker = breaker;
 		this.policy = policy;
 		this.events = events;
 		this.notRetryable = ExceptionMatcher.forAllowList().addAll(policy.notRetryable()).build();
@@ -111,6 +132,14 @@ public class FailureRouter implements CommonErrorHandler {
 	 */
 	public InPlaceRetries inPlaceRetries() {
 		return this.retries;
+	}
+
+	/**
+	 * Return the listener's outage breaker.
+	 * @return the breaker, or {@code null} if it has none
+	 */
+	public @Nullable OutageBreaker breaker() {
+		return this.breaker;
 	}
 
 	/**
@@ -142,6 +171,11 @@ public class FailureRouter implements CommonErrorHandler {
 			commitFailed(thrown, record);
 			return false; // the container keeps the record and those behind it, and delivers them again
 		}
+		// A record behind a rewound one comes back with it; the breaker hears of it then.
+		if (this.breaker != null && !GatedHandOff.of(consumer, this.forwarder).isRewoundBelow(record)
+				&& keptByBreaker(record, thrown, container)) {
+			return false; // the container keeps it with those behind it until its partition is resumed
+		}
 		InPlaceRetries.Failure failure = this.retries.failed(record);
 		if (safeHandOver(record, thrown, failure, consumer, true)) {
 			this.retries.forget(record);
@@ -167,6 +201,11 @@ public class FailureRouter implements CommonErrorHandler {
 			}
 			return;
 		}
+		if (keptByBreaker(failed, thrown, container)) {
+			// Thrown so that the container does not commit the failed record; logged by the container at DEBUG.
+			throw new KafkaException("Keeping " + KafkaUtils.format(failed) + " in place while the outage breaker is "
+					+ "open", KafkaException.Level.DEBUG, FailureText.loggable(thrown));
+		}
 		InPlaceRetries.Failure failure = this.retries.failed(failed, consumer);
 		if (safeHandOver(failed, thrown, failure, consumer, false)) {
 			this.retries.forget(failed);
@@ -175,6 +214,23 @@ public class FailureRouter implements CommonErrorHandler {
 			return; // the container now commits the forwarded record, unless the router just did
 		}
 		retryInPlace(failed, consumer, container, failure, thrown, !this.notRetryable.match(thrown));
+	}
+
+	/**
+	 * Tell the outage breaker of a retryable failure (not-retryable and poison records go to the dead-letter topic
+	 * whatever it says).
+	 * @return whether the breaker keeps the record in place
+	 */
+	private boolean keptByBreaker(ConsumerRecord<?, ?> record, Exception thrown, MessageListenerContainer container) {
+		if (this.breaker == null || this.notRetryable.match(thrown)) {
+			return false;
+		}
+		boolean kept = this.breaker.keepsInPlace(record, FailureHeaders.unwrap(thrown), container);
+		if (kept) {
+			logger.debug(() -> describe(record) + " failed (" + FailureText.summary(FailureHeaders.unwrap(thrown))
+					+ ") while the outage breaker is open; it stays in place");
+		}
+		return kept;
 	}
 
 	/**
@@ -418,6 +474,9 @@ public class FailureRouter implements CommonErrorHandler {
 	public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions,
 			Runnable publishPause) {
 		this.retries.forget(partitions);
+		if (this.breaker != null) {
+			this.breaker.assigned(partitions);
+		}
 	}
 
 	@Override

@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.AcknowledgingMessageListener;
+import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
@@ -40,6 +41,11 @@ import org.springframework.kafka.support.TopicPartitionOffset;
 
 import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.blocking.PartitionBackOff;
+import dev.reliablekafka.breaker.BreakerOutcomes;
+import dev.reliablekafka.breaker.OutageBreaker;
+import dev.reliablekafka.breaker.OutageBreakers;
+import dev.reliablekafka.metrics.ReliableEvents;
+import dev.reliablekafka.policy.BreakerPolicy;
 import dev.reliablekafka.policy.BlockingPolicy;
 import dev.reliablekafka.policy.DelayLevel;
 import dev.reliablekafka.policy.ListenerPolicy;
@@ -97,6 +103,13 @@ final class GatedContainer implements AutoCloseable {
 
 	private final Set<TopicPartition> assigned = new HashSet<>();
 
+	// Partitions paused in the consumer; a poll skips them only with a breaker, whose tests need that.
+	private final Set<TopicPartition> paused = new HashSet<>();
+
+	private BreakerPolicy breaker = BreakerPolicy.DISABLED;
+
+	private final OutageBreakers breakers = new OutageBreakers(this.partitionBackOff);
+
 	GatedContainer() {
 		this(false);
 	}
@@ -153,6 +166,22 @@ final class GatedContainer implements AutoCloseable {
 	}
 
 	/**
+	 * Give the listener an outage breaker, and make polls skip paused partitions, recording {@code pause [...]}
+	 * and {@code resume [...]} as they reach the consumer.
+	 */
+	GatedContainer breaker(BreakerPolicy breaker) {
+		this.breaker = breaker;
+		return this;
+	}
+
+	/**
+	 * Return the listener's outage breaker, once started.
+	 */
+	@Nullable OutageBreaker outageBreaker() {
+		return this.breakers.find("orders");
+	}
+
+	/**
 	 * Revoke every partition at the next poll, recording {@code revoke start} and {@code revoke end} around it.
 	 */
 	void revokeAtNextPoll() {
@@ -195,8 +224,12 @@ final class GatedContainer implements AutoCloseable {
 		this.container = new KafkaMessageListenerContainer<>(consumerFactory, properties);
 		RecordForwarder forwarder = new RecordForwarder(
 				new SingleProducerFactory(this.producer, this.transactional), forwardTimeout);
-		this.container.setRecordInterceptor(new RecordInProcess<>());
-		this.container.setCommonErrorHandler(new FailureRouter(policy(), forwarder, this.partitionBackOff));
+		OutageBreaker outageBreaker = this.breakers.forListener(policy(), ReliableEvents.NONE);
+		this.container.setRecordInterceptor((outageBreaker != null)
+				? new CompositeRecordInterceptor<>(new RecordInProcess<>(), new BreakerOutcomes<>(outageBreaker))
+				: new RecordInProcess<>());
+		this.container.setCommonErrorHandler(
+				new FailureRouter(policy(), forwarder, this.partitionBackOff, ReliableEvents.NONE, outageBreaker));
 		this.container.start();
 	}
 
@@ -261,6 +294,9 @@ final class GatedContainer implements AutoCloseable {
 			Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> fetched = new LinkedHashMap<>();
 			synchronized (this) {
 				this.log.forEach((partition, records) -> {
+					if (this.breaker.enabled() && this.paused.contains(partition)) {
+						return;
+					}
 					long from = this.positions.get(partition);
 					List<ConsumerRecord<byte[], byte[]>> next = records.stream()
 						.filter(r -> r.offset() >= from)
@@ -301,6 +337,31 @@ final class GatedContainer implements AutoCloseable {
 			return null;
 		}).given(consumer).commitAsync(any(Map.class), any());
 		given(consumer.groupMetadata()).willReturn(new ConsumerGroupMetadata("order-service"));
+		given(consumer.paused()).willAnswer(invocation -> {
+			synchronized (this) {
+				return this.breaker.enabled() ? new HashSet<>(this.paused) : Set.of();
+			}
+		});
+		willAnswer(invocation -> {
+			Collection<TopicPartition> partitions = invocation.getArgument(0);
+			synchronized (this) {
+				this.paused.addAll(partitions);
+				if (this.breaker.enabled()) {
+					this.calls.add("pause " + partitions.stream().map(TopicPartition::toString).sorted().toList());
+				}
+			}
+			return null;
+		}).given(consumer).pause(any(Collection.class));
+		willAnswer(invocation -> {
+			Collection<TopicPartition> partitions = invocation.getArgument(0);
+			synchronized (this) {
+				this.paused.removeAll(partitions);
+				if (this.breaker.enabled()) {
+					this.calls.add("resume " + partitions.stream().map(TopicPartition::toString).sorted().toList());
+				}
+			}
+			return null;
+		}).given(consumer).resume(any(Collection.class));
 		return consumer;
 	}
 
@@ -322,15 +383,16 @@ final class GatedContainer implements AutoCloseable {
 			this.container.stop();
 		}
 		this.partitionBackOff.destroy();
+		this.breakers.destroy();
 	}
 
-	private static ListenerPolicy policy() {
+	private ListenerPolicy policy() {
 		BlockingPolicy blocking = new BlockingPolicy(Duration.ofMillis(10), 1.0, Duration.ofMillis(10), Duration.ZERO,
 				BlockingPolicy.UNLIMITED);
 		RetryTopicPolicy retryTopic = new RetryTopicPolicy("retry.order-service",
 				List.of(new DelayLevel(Duration.ofSeconds(1), TIER)), 1, 3);
 		return new ListenerPolicy("orders", "order-service", List.of("orders"), ReliableMode.RETRY_TOPIC, blocking,
-				"dlq.order-service", retryTopic, List.of());
+				"dlq.order-service", retryTopic, List.of(), "retry.order-service", Map.of(), this.breaker);
 	}
 
 	/**

@@ -12,10 +12,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -100,6 +102,38 @@ final class BenchmarkBroker implements AutoCloseable {
 				Thread.sleep(50);
 			}
 			Thread.sleep(200);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Return how many records a topic holds (end minus start offsets), 0 when it does not exist.
+	 */
+	long count(String topic) {
+		try {
+			if (!topics().contains(topic)) {
+				return 0;
+			}
+			List<TopicPartition> partitions = this.admin.describeTopics(List.of(topic))
+				.allTopicNames()
+				.get(30, TimeUnit.SECONDS)
+				.get(topic)
+				.partitions()
+				.stream()
+				.map(info -> new TopicPartition(topic, info.partition()))
+				.toList();
+			Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+			Map<TopicPartition, OffsetSpec> earliest = new java.util.HashMap<>();
+			partitions.forEach(partition -> {
+				latest.put(partition, OffsetSpec.latest());
+				earliest.put(partition, OffsetSpec.earliest());
+			});
+			var ends = this.admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+			var starts = this.admin.listOffsets(earliest).all().get(30, TimeUnit.SECONDS);
+			return partitions.stream().mapToLong(partition -> ends.get(partition).offset() - starts.get(partition).offset())
+				.sum();
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
