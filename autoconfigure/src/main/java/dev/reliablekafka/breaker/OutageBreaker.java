@@ -21,6 +21,7 @@ import org.springframework.scheduling.TaskScheduler;
 import dev.reliablekafka.blocking.PartitionBackOff;
 import dev.reliablekafka.metrics.ReliableEvents;
 import dev.reliablekafka.policy.BreakerPolicy;
+import dev.reliablekafka.policy.DurationText;
 import dev.reliablekafka.policy.ListenerPolicy;
 import dev.reliablekafka.routing.FailureHeaders;
 
@@ -190,12 +191,12 @@ public final class OutageBreaker {
 			this.events.breakerOpened(this.listener);
 			logger.warn(() -> prefix() + "outage breaker opened: " + failures + " failures in the latest " + outcomes
 					+ " outcomes (last: " + thrown.getClass().getName() + "); its partitions are paused and failed "
-					+ "records stay in place; next try in " + wait);
+					+ "records stay in place; next try in " + DurationText.of(wait));
 		}
 		else {
 			this.events.breakerReopened(this.listener);
 			logger.info(() -> prefix() + "outage breaker: the record tried failed again (" + this.failedProbes
-					+ " in a row); next try in " + wait);
+					+ " in a row); next try in " + DurationText.of(wait));
 		}
 	}
 
@@ -249,7 +250,7 @@ public final class OutageBreaker {
 		this.events.breakerClosed(this.listener);
 		logger.warn(() -> prefix() + "outage breaker closed: " + record.topic() + "-" + record.partition() + "@"
 				+ record.offset() + " succeeded after " + probes + " tries; open for "
-				+ ((opened != null) ? Duration.between(opened, Instant.now()) : Duration.ZERO)
+				+ DurationText.of((opened != null) ? Duration.between(opened, Instant.now()) : Duration.ZERO)
 				+ "; every partition is resumed");
 	}
 

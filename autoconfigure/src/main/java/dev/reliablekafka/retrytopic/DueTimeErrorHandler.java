@@ -12,6 +12,7 @@ import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 import dev.reliablekafka.blocking.PartitionBackOff;
+import dev.reliablekafka.policy.DurationText;
 import dev.reliablekafka.routing.RecordSeeks;
 
 /**
@@ -47,7 +48,7 @@ public class DueTimeErrorHandler implements CommonErrorHandler {
 	public void handleBatch(Exception thrown, ConsumerRecords<?, ?> data, Consumer<?, ?> consumer,
 			MessageListenerContainer container, Runnable invokeListener) {
 		logger.error(thrown, () -> "Delay tier scheduler: could not hand over the records of " + data.partitions()
-				+ "; trying again in " + DueRecordForwarder.FORWARD_RETRY_INTERVAL);
+				+ "; trying again in " + DurationText.of(DueRecordForwarder.FORWARD_RETRY_INTERVAL));
 		List<ConsumerRecord<?, ?>> records = new ArrayList<>();
 		data.forEach(records::add);
 		RecordSeeks.rewind(records, consumer);

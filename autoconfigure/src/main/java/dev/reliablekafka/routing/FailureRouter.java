@@ -27,6 +27,7 @@ import dev.reliablekafka.metrics.DeadLetterReason;
 import dev.reliablekafka.metrics.ReliableEvents;
 import dev.reliablekafka.policy.BlockingPolicy;
 import dev.reliablekafka.policy.DelayLevel;
+import dev.reliablekafka.policy.DurationText;
 import dev.reliablekafka.policy.ListenerPolicy;
 import dev.reliablekafka.policy.RetryTopicPolicy;
 
@@ -329,7 +330,7 @@ public class FailureRouter implements CommonErrorHandler {
 			this.events.forwardedToLevel(this.policy, level);
 			logger.info(() -> describe(record) + " failed (" + FailureText.summary(FailureHeaders.unwrap(thrown))
 					+ "); retry " + retry + " of " + this.policy.retryTopic().maxReconsumeTimes() + " in "
-					+ level.delay() + " via " + level.topic());
+					+ DurationText.of(level.delay()) + " via " + level.topic());
 		});
 	}
 
@@ -449,12 +450,13 @@ public class FailureRouter implements CommonErrorHandler {
 		this.events.retriedInPlace(this.policy);
 		if (!retryable) {
 			logger.error(FailureText.loggable(FailureHeaders.unwrap(thrown)), () -> describe(failed)
-					+ " is not retryable but dead-lettering is disabled: it blocks its partition, retried in " + wait);
+					+ " is not retryable but dead-lettering is disabled: it blocks its partition, retried in "
+					+ DurationText.of(wait));
 		}
 		else {
 			logger.warn(() -> describe(failed) + " failed (attempt " + failure.failedAttempts() + " of "
 					+ attempts() + ": " + FailureText.summary(FailureHeaders.unwrap(thrown)) + "); retrying in "
-					+ wait + " while its partition waits");
+					+ DurationText.of(wait) + " while its partition waits");
 		}
 		// Thrown so that the container does not commit the failed record; logged by the container at DEBUG.
 		throw new KafkaException("Retrying " + KafkaUtils.format(failed) + " in place", KafkaException.Level.DEBUG,
