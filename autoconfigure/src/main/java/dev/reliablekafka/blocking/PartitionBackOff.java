@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +38,9 @@ public class PartitionBackOff implements DisposableBean {
 	// The latest pause of each paused partition, per container; guarded by itself, so that a resume and a new
 	// pause of the same partition never interleave.
 	private final Map<Paused, Long> latest = new HashMap<>();
+
+	// Partitions held paused by someone else (an outage breaker): no wait ending resumes them. Guarded by latest.
+	private final Set<Paused> held = new HashSet<>();
 
 	private long pauses;
 
@@ -78,6 +83,11 @@ public class PartitionBackOff implements DisposableBean {
 						+ ": it was paused again since");
 				return;
 			}
+			if (this.held.contains(paused)) {
+				logger.debug(() -> "Not resuming " + paused.partition() + " of " + paused.container()
+						+ ": it is held");
+				return;
+			}
 			logger.debug(() -> "Resuming " + paused.partition() + " of " + paused.container());
 			// Also wakes the consumer, so that the partition is fetched again without waiting for the poll timeout.
 			paused.container().resumePartition(paused.partition());
@@ -103,14 +113,27 @@ public class PartitionBackOff implements DisposableBean {
 	}
 
 	/**
-	 * Forget a partition's wait, if it is waiting one, without resuming it: whoever paused it for longer resumes
-	 * it (an outage breaker).
+	 * Hold a partition for someone who paused it for longer (an outage breaker): its wait, if any, is forgotten,
+	 * and no wait ending resumes it until it is {@linkplain #release released}.
 	 * @param container the container consuming the partition
 	 * @param partition the partition
 	 */
-	public void cancel(MessageListenerContainer container, TopicPartition partition) {
+	public void hold(MessageListenerContainer container, TopicPartition partition) {
+		Paused paused = new Paused(container, partition);
 		synchronized (this.latest) {
-			this.latest.remove(new Paused(container, partition));
+			this.latest.remove(paused);
+			this.held.add(paused);
+		}
+	}
+
+	/**
+	 * Let waits resume a held partition again; the holder resumes it itself.
+	 * @param container the container consuming the partition
+	 * @param partition the partition
+	 */
+	public void release(MessageListenerContainer container, TopicPartition partition) {
+		synchronized (this.latest) {
+			this.held.remove(new Paused(container, partition));
 		}
 	}
 

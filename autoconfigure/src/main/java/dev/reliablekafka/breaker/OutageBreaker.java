@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,6 +61,9 @@ public final class OutageBreaker {
 
 	}
 
+	/** Tries in a row of one record, with no other record to try, before it goes its mode's way. */
+	static final int SAME_RECORD_TRIES = 3;
+
 	private final ListenerPolicy listener;
 
 	private final BreakerPolicy policy;
@@ -84,6 +89,17 @@ public final class OutageBreaker {
 	private final Set<TopicPartition> paused = new LinkedHashSet<>();
 
 	private @Nullable TopicPartition probe;
+
+	// Half-open with every partition resumed (no kept record was assigned here, or the one tried gave none).
+	private boolean widened;
+
+	// The partition whose record failed the last try, if it did, that record's message id, and how many tries in a
+	// row that record failed.
+	private @Nullable TopicPartition lastFailedProbe;
+
+	private @Nullable String lastFailedProbeId;
+
+	private int sameProbeFailures;
 
 	private int failedProbes;
 
@@ -134,7 +150,18 @@ public final class OutageBreaker {
 			}
 			case HALF_OPEN -> {
 				this.failedProbes++;
+				this.lastFailedProbe = partition;
+				String id = FailureHeaders.messageId(record);
+				this.sameProbeFailures = Objects.equals(id, this.lastFailedProbeId) ? this.sameProbeFailures + 1 : 1;
+				this.lastFailedProbeId = id;
 				open(partition, thrown);
+				if (this.sameProbeFailures >= SAME_RECORD_TRIES) {
+					// Tried again and again while no other record could be (the container holds it, or it heads the
+					// only partition): it goes its mode's way, an attempt counted or its next delay level, so that a
+					// record failing for a reason of its own does not hold the listener for ever.
+					this.sameProbeFailures = 0;
+					return false;
+				}
 			}
 		}
 		return true;
@@ -161,8 +188,8 @@ public final class OutageBreaker {
 	 */
 	public synchronized void assigned(Collection<TopicPartition> partitions) {
 		MessageListenerContainer current = this.container;
-		if (this.state == State.CLOSED || current == null) {
-			return;
+		if (this.state == State.CLOSED || current == null || (this.state == State.HALF_OPEN && this.widened)) {
+			return; // every partition may deliver now, and nothing is scheduled that would resume it
 		}
 		for (TopicPartition partition : partitions) {
 			if (!partition.equals(this.probe)) {
@@ -174,6 +201,7 @@ public final class OutageBreaker {
 	private void open(TopicPartition partition, Throwable thrown) {
 		State before = this.state;
 		this.state = State.OPEN;
+		this.widened = false;
 		this.kept.add(partition);
 		this.probe = null;
 		Duration wait = this.policy.waitAfter(this.failedProbes);
@@ -207,7 +235,7 @@ public final class OutageBreaker {
 		}
 		this.state = State.HALF_OPEN;
 		Collection<TopicPartition> assigned = assigned(current);
-		this.probe = this.kept.stream().filter(assigned::contains).findFirst().orElse(null);
+		this.probe = nextProbe(assigned);
 		this.events.breakerHalfOpen(this.listener);
 		if (this.probe != null) {
 			logger.info(() -> prefix() + "outage breaker half-open: trying the record kept in " + this.probe);
@@ -218,8 +246,26 @@ public final class OutageBreaker {
 		else {
 			logger.info(() -> prefix() + "outage breaker half-open: no kept record is assigned here any more; "
 					+ "resuming every partition until a record succeeds or fails");
+			this.widened = true;
 			resumeAll(current);
 		}
+	}
+
+	/**
+	 * The partition whose first record is tried next: a kept one, but not the one whose record failed the last
+	 * try while another is there to try, so that a record failing for a reason of its own does not hold the
+	 * listener for ever; failing that, a partition that kept nothing, whose first record is a fresh one.
+	 */
+	private @Nullable TopicPartition nextProbe(Collection<TopicPartition> assigned) {
+		TopicPartition failedLast = this.lastFailedProbe;
+		return this.kept.stream()
+			.filter(assigned::contains)
+			.filter(partition -> !partition.equals(failedLast))
+			.findFirst()
+			.or(() -> (failedLast == null) ? Optional.empty()
+					: assigned.stream().filter(partition -> !this.kept.contains(partition)).findFirst())
+			.or(() -> Optional.ofNullable(failedLast).filter(assigned::contains))
+			.orElse(null);
 	}
 
 	// The probe's partition gave no record (it moved away, or its records were taken elsewhere): let any decide.
@@ -228,6 +274,7 @@ public final class OutageBreaker {
 		if (this.state == State.HALF_OPEN && token == this.generation && current != null) {
 			logger.info(() -> prefix() + "outage breaker half-open: no outcome from " + this.probe
 					+ "; resuming every partition until a record succeeds or fails");
+			this.widened = true;
 			resumeAll(current);
 		}
 	}
@@ -237,6 +284,10 @@ public final class OutageBreaker {
 		Instant opened = this.since;
 		int probes = this.failedProbes + 1;
 		this.state = State.CLOSED;
+		this.widened = false;
+		this.lastFailedProbe = null;
+		this.lastFailedProbeId = null;
+		this.sameProbeFailures = 0;
 		this.generation++;
 		this.window.clear();
 		this.kept.clear();
@@ -262,14 +313,15 @@ public final class OutageBreaker {
 	}
 
 	private void pause(MessageListenerContainer current, TopicPartition partition) {
-		// An in-place back-off ending now must not resume what the breaker holds.
-		this.partitionBackOff.cancel(current, partition);
+		// An in-place back-off ending while the breaker holds the partition must not resume it.
+		this.partitionBackOff.hold(current, partition);
 		current.pausePartition(partition);
 		this.paused.add(partition);
 	}
 
 	private void resume(MessageListenerContainer current, TopicPartition partition) {
 		this.paused.remove(partition);
+		this.partitionBackOff.release(current, partition);
 		current.resumePartition(partition);
 	}
 

@@ -3,7 +3,8 @@ package dev.reliablekafka.routing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -39,24 +40,37 @@ class BreakerContainerContractTests {
 
 	@Test
 	void whileOpenNothingIsCommittedPastTheKeptRecordAndEveryPartitionWaits() {
-		AtomicBoolean down = new AtomicBoolean(true);
+		// B fails on its first delivery and on two tries after it (fewer than OutageBreaker.SAME_RECORD_TRIES), so
+		// it stays in place; every record fails until then, and all succeed from B's next try on.
+		AtomicInteger triesOfB = new AtomicInteger();
+		AtomicReference<List<String>> whileDownRef = new AtomicReference<>();
+		AtomicReference<List<Map<TopicPartition, Long>>> commitsWhileDownRef = new AtomicReference<>();
+		AtomicReference<List<String>> callsWhileDownRef = new AtomicReference<>();
 		this.fixture.records(ORDERS_0, "A", "B", "C")
 			.records(ORDERS_1, "D", "E", "F")
 			.breaker(new BreakerPolicy(true, 10, 0.5, 2, Duration.ofMillis(200), 1.0, Duration.ofMillis(200),
 					List.of()));
-		this.fixture.start(AckMode.BATCH, value -> down.get(), Duration.ofSeconds(30), Duration.ofMillis(100));
+		this.fixture.start(AckMode.BATCH, value -> {
+			if (!value.equals("B")) {
+				return triesOfB.get() < 3;
+			}
+			if (triesOfB.incrementAndGet() == 3) {
+				whileDownRef.set(this.fixture.delivered());
+				commitsWhileDownRef.set(this.fixture.commits());
+				callsWhileDownRef.set(this.fixture.calls());
+			}
+			return triesOfB.get() <= 3;
+		}, Duration.ofSeconds(30), Duration.ofMillis(100));
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.fixture.producer.history().size() == 1);
 		this.fixture.producer.completeNext(); // A's forward
 		OutageBreaker breaker = this.fixture.outageBreaker();
 		await().atMost(Duration.ofSeconds(10)).until(() -> breaker.state() != OutageBreaker.State.CLOSED);
 		// B is tried again after the wait, alone, and fails again.
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.fixture.delivered().stream().filter("B"::equals).count() >= 3);
-		List<String> whileDown = this.fixture.delivered();
-		List<Map<TopicPartition, Long>> commitsWhileDown = this.fixture.commits();
-		List<String> callsWhileDown = this.fixture.calls();
-		down.set(false);
+		await().atMost(Duration.ofSeconds(10)).until(() -> whileDownRef.get() != null);
+		List<String> whileDown = whileDownRef.get();
+		List<Map<TopicPartition, Long>> commitsWhileDown = commitsWhileDownRef.get();
+		List<String> callsWhileDown = callsWhileDownRef.get();
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.fixture.commits()
 			.stream()
