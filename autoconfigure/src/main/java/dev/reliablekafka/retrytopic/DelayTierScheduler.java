@@ -74,7 +74,8 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 
 	private @Nullable Map<String, Object> adminConfig;
 
-	private TopicChecks topicChecks = TopicChecks.NONE;
+	// Each scheduler learns of topics for itself (without an admin client, every topic is taken to be writable).
+	private TopicChecks topicChecks = new TopicChecks(null);
 
 	private Duration authExceptionRetryInterval = DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL;
 
@@ -212,7 +213,7 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 		properties.setAckMode(ContainerProperties.AckMode.MANUAL);
 		// Without it, one refusal by the authorizer stops the container for good and no tier is served again.
 		properties.setAuthExceptionRetryInterval(this.authExceptionRetryInterval);
-		this.topicChecks = (this.adminConfig != null) ? new TopicChecks(this.adminConfig) : TopicChecks.NONE;
+		this.topicChecks = new TopicChecks(this.adminConfig);
 		DueRecordForwarder listener = new DueRecordForwarder(this.forwarder,
 				new HandOffRoutes(this.naming, this.topicChecks, topics.parkingTopic()), this.partitionBackOff);
 		properties.setMessageListener(listener);

@@ -33,9 +33,6 @@ class TopicChecks implements AutoCloseable {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-	/** Checks nothing: every topic is taken to be writable (no admin client configured). */
-	static final TopicChecks NONE = new TopicChecks(null);
-
 	private final @Nullable Map<String, Object> adminConfig;
 
 	private final Map<String, Answer> answers = new ConcurrentHashMap<>();

@@ -130,7 +130,6 @@ final class SchedulerContainer implements AutoCloseable {
 				forwardTimeout);
 		DueRecordForwarder listener = new DueRecordForwarder(forwarder,
 				new HandOffRoutes(new TopicNaming("dlq.<group>", "retry.<group>", "<namespace>.delay.<level>", "app"),
-						// Not the shared TopicChecks.NONE: what one test learns of a topic must not leak into another.
 						new TopicChecks(null), "app.delay.parked"),
 				this.partitionBackOff);
 		properties.setMessageListener(listener);

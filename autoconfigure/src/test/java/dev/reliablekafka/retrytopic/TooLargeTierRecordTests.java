@@ -102,7 +102,7 @@ class TooLargeTierRecordTests {
 		};
 		DueRecordForwarder listener = new DueRecordForwarder(forwarder,
 				new HandOffRoutes(new TopicNaming("dlq.<group>", "retry.<group>", "<namespace>.delay.<level>", "app"),
-						TopicChecks.NONE, "app.delay.parked"),
+						new TopicChecks(null), "app.delay.parked"),
 				this.partitionBackOff);
 		listener.setContainer(this.container);
 		return listener;
