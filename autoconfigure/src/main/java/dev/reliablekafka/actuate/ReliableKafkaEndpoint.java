@@ -20,7 +20,9 @@ import dev.reliablekafka.deadletter.DeadLetterQuery;
 import dev.reliablekafka.deadletter.DeadLetters;
 import dev.reliablekafka.deadletter.InvalidDeadLetterRequestException;
 import dev.reliablekafka.deadletter.RedriveRequest;
+import dev.reliablekafka.policy.BreakerPolicy;
 import dev.reliablekafka.policy.DelayLevel;
+import dev.reliablekafka.policy.DurationText;
 import dev.reliablekafka.policy.ListenerPolicies;
 import dev.reliablekafka.policy.ListenerPolicy;
 import dev.reliablekafka.policy.RetryTopicPolicy;
@@ -179,8 +181,14 @@ public class ReliableKafkaEndpoint {
 		ReliableKafkaOverview.RetryTopic retry = (retryTopic != null) ? new ReliableKafkaOverview.RetryTopic(
 				retryTopic.levels().stream().map(level -> DelayLevel.name(level.delay())).toList(),
 				retryTopic.firstDelayLevel(), retryTopic.maxReconsumeTimes()) : null;
+		BreakerPolicy breaker = policy.breaker();
+		ReliableKafkaOverview.Breaker breakerSettings = new ReliableKafkaOverview.Breaker(breaker.enabled(),
+				breaker.window(), breaker.failureRate(), breaker.minFailures(), duration(breaker.firstWait()),
+				breaker.waitMultiplier(), duration(breaker.maxWait()),
+				breaker.outageExceptions().stream().map(Class::getName).toList());
 		ReliableKafkaOverview.Policy resolved = new ReliableKafkaOverview.Policy(blocking, retry,
-				policy.deadLetterEnabled(), policy.notRetryable().stream().map(Class::getName).toList());
+				policy.deadLetterEnabled(), policy.notRetryable().stream().map(Class::getName).toList(),
+				breakerSettings);
 		return new ReliableKafkaOverview.Listener(policy.listenerId(), policy.groupId(), policy.mode().name(), topics,
 				resolved, policy.origins(), depths(policy, tiers));
 	}
@@ -207,7 +215,7 @@ public class ReliableKafkaEndpoint {
 	}
 
 	private static String duration(Duration duration) {
-		return duration.isZero() ? "0s" : DelayLevel.name(duration);
+		return DurationText.of(duration);
 	}
 
 	private static WebEndpointResponse<Object> badRequest(InvalidDeadLetterRequestException ex) {

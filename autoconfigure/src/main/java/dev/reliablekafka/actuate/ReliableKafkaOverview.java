@@ -53,9 +53,27 @@ public record ReliableKafkaOverview(List<Listener> listeners, Redrive redrive) {
 	 * @param retryTopic the retry topic settings, or {@code null} unless the mode is RETRY_TOPIC
 	 * @param deadLetterEnabled whether failed records go to the dead-letter topic
 	 * @param notRetryableExceptions exception classes sent to the dead-letter topic at once
+	 * @param breaker the outage breaker settings
 	 */
 	public record Policy(Blocking blocking, @Nullable RetryTopic retryTopic, boolean deadLetterEnabled,
-			List<String> notRetryableExceptions) {
+			List<String> notRetryableExceptions, Breaker breaker) {
+
+	}
+
+	/**
+	 * Outage breaker settings.
+	 *
+	 * @param enabled whether the listener has a breaker
+	 * @param window latest outcomes it looks at
+	 * @param failureRate share of failures that opens it
+	 * @param minFailures failures in the window it needs to open
+	 * @param firstWait wait before the first try, e.g. {@code 5s}
+	 * @param waitMultiplier factor applied to the wait after each failed try
+	 * @param maxWait longest wait
+	 * @param outageExceptions exception classes that count twice
+	 */
+	public record Breaker(boolean enabled, int window, double failureRate, int minFailures, String firstWait,
+			double waitMultiplier, String maxWait, List<String> outageExceptions) {
 
 	}
 

@@ -37,6 +37,9 @@ class EndpointBadRequestTests {
 			assertThat((Map<String, Object>) listener.get("topics")).containsEntry("source", List.of(app.source))
 				.containsEntry("retry", "retry." + app.group)
 				.containsEntry("deadLetter", "dlq." + app.group);
+			assertThat((Map<String, Object>) ((Map<String, Object>) listener.get("policy")).get("breaker"))
+				.containsEntry("enabled", false)
+				.containsEntry("firstWait", "5s");
 			assertThat((Map<String, Object>) ((Map<String, Object>) listener.get("policy")).get("retryTopic"))
 				.containsEntry("firstDelayLevel", 3)
 				.containsEntry("maxReconsumeTimes", 16);
