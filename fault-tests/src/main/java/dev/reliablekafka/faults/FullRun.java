@@ -1,0 +1,73 @@
+package dev.reliablekafka.faults;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The full run, started by the {@code faults} Maven profile: one broker process for all
+ * scenarios, one markdown table line per scenario and mode, written to the report file; exits with 1 if any
+ * scenario failed its checks.
+ */
+public final class FullRun {
+
+	private FullRun() {
+	}
+
+	/**
+	 * Run every scenario.
+	 * @param args the working directory and the report file
+	 */
+	public static void main(String[] args) throws IOException {
+		Path dir = Path.of(args[0]);
+		Path report = Path.of(args[1]);
+		long seed = Long.getLong("faults.seed", 11);
+		long start = System.nanoTime();
+		List<Result> results = new ArrayList<>();
+		try (BrokerProcess broker = new BrokerProcess(dir.resolve("broker"))) {
+			broker.start();
+			Scenarios scenarios = new Scenarios(broker, dir, seed);
+			for (Mode mode : Mode.values()) {
+				results.add(run("F1", mode, () -> scenarios.consumerKills(mode, 20_000, 10, Duration.ofSeconds(80),
+						Duration.ofSeconds(60))));
+			}
+		}
+		long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+		String text = table("Full run", results, seed, seconds);
+		Files.createDirectories(report.toAbsolutePath().getParent());
+		Files.writeString(report, text);
+		System.out.println(text);
+		if (!results.stream().allMatch(Result::passed)) {
+			System.exit(1);
+		}
+	}
+
+	static String table(String title, List<Result> results, long seed, long seconds) {
+		StringBuilder text = new StringBuilder();
+		text.append("## ").append(title).append(", ").append(Instant.now().truncatedTo(ChronoUnit.MINUTES))
+			.append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, seed ").append(seed)
+			.append(", ").append(seconds).append(" s\n\n").append(Result.header()).append('\n');
+		results.forEach(result -> text.append(result.row()).append('\n'));
+		return text.toString();
+	}
+
+	private static Result run(String scenario, Mode mode, Supplier<Result> body) {
+		System.out.println("Running " + scenario + " " + mode.label());
+		try {
+			Result result = body.get();
+			System.out.println(result.row());
+			return result;
+		}
+		catch (RuntimeException ex) {
+			ex.printStackTrace();
+			return new Result(scenario, mode, "-", 0, -1, 0, -1, 0, 0, 0, 0, 0, List.of("did not complete: " + ex));
+		}
+	}
+
+}
