@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -225,7 +226,7 @@ final class FaultRun {
 				"--reliable.kafka.listeners.faults.mode=" + this.mode.listenerMode(),
 				"--reliable.kafka.forward-timeout=10s", "--logging.level.root=WARN",
 				"--logging.level.org.springframework.kafka.listener=INFO", "--logging.level.dev.reliablekafka=INFO",
-				"--logging.level.org.apache.kafka.clients.NetworkClient=WARN"));
+				"--logging.level.org.apache.kafka.clients=WARN"));
 		if (this.mode.blocking()) {
 			args.addAll(List.of("--reliable.kafka.listeners.faults.blocking.initial-interval=50ms",
 					"--reliable.kafka.listeners.faults.blocking.max-interval=200ms",
@@ -242,7 +243,10 @@ final class FaultRun {
 			args.add("--spring.kafka.producer.transaction-id-prefix=" + this.namespace + "-" + instance + "-");
 		}
 		args.addAll(this.extraArgs);
-		return args;
+		// A repeated option would reach Spring as a list of both values: the last one given wins instead.
+		Map<String, String> byName = new LinkedHashMap<>();
+		args.forEach(arg -> byName.put(arg.substring(0, arg.indexOf('=') + 1), arg));
+		return new ArrayList<>(byName.values());
 	}
 
 	Path eventLog() {

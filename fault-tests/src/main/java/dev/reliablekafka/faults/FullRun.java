@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The full run, started by the {@code faults} Maven profile: one broker process for all
+ * The full run (F1, F2), started by the {@code faults} Maven profile: one broker process for all
  * scenarios, one markdown table line per scenario and mode, written to the report file; exits with 1 if any
  * scenario failed its checks.
  */
@@ -28,14 +28,19 @@ public final class FullRun {
 		Path dir = Path.of(args[0]);
 		Path report = Path.of(args[1]);
 		long seed = Long.getLong("faults.seed", 11);
+		String only = System.getProperty("faults.scenarios", "all");
 		long start = System.nanoTime();
 		List<Result> results = new ArrayList<>();
 		try (BrokerProcess broker = new BrokerProcess(dir.resolve("broker"))) {
 			broker.start();
 			Scenarios scenarios = new Scenarios(broker, dir, seed);
 			for (Mode mode : Mode.values()) {
-				results.add(run("F1", mode, () -> scenarios.consumerKills(mode, 20_000, 10, Duration.ofSeconds(80),
-						Duration.ofSeconds(60))));
+				run(results, only, "F1", mode, () -> scenarios.consumerKills(mode, 20_000, 10, Duration.ofSeconds(100),
+						Duration.ofSeconds(60)));
+			}
+			for (Mode mode : Mode.values()) {
+				run(results, only, "F2", mode,
+						() -> scenarios.brokerKills(mode, 10_000, 3, Duration.ofSeconds(10), Duration.ofSeconds(40)));
 			}
 		}
 		long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
@@ -55,6 +60,12 @@ public final class FullRun {
 			.append(", ").append(seconds).append(" s\n\n").append(Result.header()).append('\n');
 		results.forEach(result -> text.append(result.row()).append('\n'));
 		return text.toString();
+	}
+
+	private static void run(List<Result> results, String only, String scenario, Mode mode, Supplier<Result> body) {
+		if (only.equals("all") || List.of(only.split(",")).contains(scenario)) {
+			results.add(run(scenario, mode, body));
+		}
 	}
 
 	private static Result run(String scenario, Mode mode, Supplier<Result> body) {

@@ -53,6 +53,32 @@ final class Scenarios {
 		}
 	}
 
+	/**
+	 * F2: the broker is killed with {@code kill -9} at random moments, down for a while each time, while the
+	 * application runs.
+	 */
+	Result brokerKills(Mode mode, int records, int kills, Duration down, Duration produceOver) {
+		FaultRun run = new FaultRun(this.broker, "F2", mode, this.dir).faultKind("broker kill -9, " + down.toSeconds() + " s down");
+		try {
+			run.start(0);
+			Workload workload = run.workload(records, produceOver);
+			workload.start();
+			for (int i = 0; i < kills; i++) {
+				pause(2000, 6000);
+				this.broker.kill();
+				run.fault();
+				BrokerProcess.sleep(down.toMillis());
+				this.broker.start();
+			}
+			Set<String> produced = workload.awaitAcknowledged(Duration.ofMinutes(4));
+			long drainFrom = Math.max(System.currentTimeMillis(), workload.finishedAt());
+			return run.drainAndCheck(produced, drainFrom, Duration.ofSeconds(60), DRAIN_TIMEOUT);
+		}
+		finally {
+			run.stopAll();
+		}
+	}
+
 	private void pause(int minMillis, int maxMillis) {
 		BrokerProcess.sleep(minMillis + this.random.nextInt(maxMillis - minMillis));
 	}
