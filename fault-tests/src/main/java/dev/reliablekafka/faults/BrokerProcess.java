@@ -59,7 +59,10 @@ final class BrokerProcess implements AutoCloseable {
 					"transaction.state.log.min.isr=1", "transaction.state.log.num.partitions=4",
 					"group.initial.rebalance.delay.ms=0", "auto.create.topics.enable=false",
 					"log.flush.interval.messages=9223372036854775807", "num.network.threads=2", "num.io.threads=4",
-					"num.recovery.threads.per.data.dir=2", "delete.topic.enable=true", ""));
+					"num.recovery.threads.per.data.dir=2", "delete.topic.enable=true",
+					// Everything is allowed until a scenario denies something (F5 denies writes to some topics).
+					"authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+					"allow.everyone.if.no.acl.found=true", ""));
 			Files.writeString(dir.resolve("logback.xml"), """
 					<configuration>
 					  <appender name="FILE" class="ch.qos.logback.core.FileAppender">

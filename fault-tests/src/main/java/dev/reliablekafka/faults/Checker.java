@@ -28,10 +28,12 @@ final class Checker {
 		}
 		Set<String> deadLettered = new HashSet<>();
 		Map<String, Integer> handOffCounts = new HashMap<>();
+		Set<String> parkedKeys = new HashSet<>();
 		int parked = 0;
 		for (TopicReader.HandOff handOff : handOffs) {
 			if (handOff.topic().equals(parkedTopic)) {
 				parked++;
+				parkedKeys.add(handOff.key());
 				continue;
 			}
 			if (handOff.topic().equals(run.deadLetterTopic())) {
@@ -48,7 +50,12 @@ final class Checker {
 		int orderViolations = run.mode().blocking() ? orderViolations(run.topic(), events, deadLettered) : -1;
 		List<String> problems = new ArrayList<>();
 		if (!lost.isEmpty()) {
-			problems.add(lost.size() + " lost, e.g. " + lost.stream().limit(5).toList());
+			long lostParked = lost.stream().filter(parkedKeys::contains).count();
+			problems.add(lost.size() + " lost, e.g. " + lost.stream().limit(5).toList()
+					+ ((lostParked > 0) ? " (" + lostParked + " of them parked in " + parkedTopic + ")" : ""));
+		}
+		else if (parked > 0) {
+			problems.add(parked + " records parked in " + parkedTopic);
 		}
 		if (orderViolations > 0) {
 			problems.add(orderViolations + " order violations");

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The full run (F1, F2), started by the {@code faults} Maven profile: one broker process for all
+ * The full run (F1, F2, F5, F4, F7), started by the {@code faults} Maven profile: one broker process for all
  * scenarios, one markdown table line per scenario and mode, written to the report file; exits with 1 if any
  * scenario failed its checks.
  */
@@ -41,6 +41,14 @@ public final class FullRun {
 			for (Mode mode : Mode.values()) {
 				run(results, only, "F2", mode,
 						() -> scenarios.brokerKills(mode, 10_000, 3, Duration.ofSeconds(10), Duration.ofSeconds(40)));
+			}
+			for (Mode mode : Mode.values()) {
+				run(results, only, "F5", mode,
+						() -> scenarios.handOffOutage(mode, 10_000, Duration.ofSeconds(30), Duration.ofSeconds(30)));
+			}
+			run(results, only, "F4", Mode.BLOCKING, scenarios::longBackOff);
+			for (Mode mode : List.of(Mode.RETRY_TOPIC, Mode.RETRY_TOPIC_TX)) {
+				run(results, only, "F7", mode, () -> scenarios.schedulerKills(mode, 10_000, 6, Duration.ofSeconds(40)));
 			}
 		}
 		long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
