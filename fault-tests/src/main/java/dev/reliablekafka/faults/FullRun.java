@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The full run (F1, F2, F5, F4, F7), started by the {@code faults} Maven profile: one broker process for all
+ * The full run (F1, F2, F5, F4, F7, F3, F6), started by the {@code faults} Maven profile: one broker process for all
  * scenarios, one markdown table line per scenario and mode, written to the report file; exits with 1 if any
  * scenario failed its checks.
  */
@@ -50,6 +50,13 @@ public final class FullRun {
 			for (Mode mode : List.of(Mode.RETRY_TOPIC, Mode.RETRY_TOPIC_TX)) {
 				run(results, only, "F7", mode, () -> scenarios.schedulerKills(mode, 10_000, 6, Duration.ofSeconds(40)));
 			}
+			RollingScenarios rolling = new RollingScenarios(broker, dir, seed);
+			run(results, only, "F3", Mode.BLOCKING,
+					() -> rolling.rebalanceStorm(Mode.BLOCKING, 1_000, Duration.ofSeconds(30)));
+			run(results, only, "F3", Mode.RETRY_TOPIC,
+					() -> rolling.rebalanceStorm(Mode.RETRY_TOPIC, 5_000, Duration.ofSeconds(30)));
+			run(results, only, "F6", Mode.RETRY_TOPIC,
+					() -> rolling.rollingConfigurationChange(Mode.RETRY_TOPIC, 3_000, Duration.ofSeconds(30)));
 		}
 		long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
 		String text = table("Full run", results, seed, seconds);
