@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The full run (F1, F2, F5, F4, F7, F3, F6), started by the {@code faults} Maven profile: one broker process for all
+ * The full run (F1, F2, F5, F5b, F4, F7, F3, F6), started by the {@code faults} Maven profile: one broker process for all
  * scenarios, one markdown table line per scenario and mode, written to the report file; exits with 1 if any
  * scenario failed its checks.
  */
@@ -35,7 +35,7 @@ public final class FullRun {
 			broker.start();
 			Scenarios scenarios = new Scenarios(broker, dir, seed);
 			for (Mode mode : Mode.values()) {
-				run(results, only, "F1", mode, () -> scenarios.consumerKills(mode, 20_000, 10, Duration.ofSeconds(100),
+				run(results, only, "F1", mode, () -> scenarios.consumerKills(mode, 15_000, 10, Duration.ofSeconds(70),
 						Duration.ofSeconds(60)));
 			}
 			for (Mode mode : Mode.values()) {
@@ -46,6 +46,8 @@ public final class FullRun {
 				run(results, only, "F5", mode,
 						() -> scenarios.handOffOutage(mode, 10_000, Duration.ofSeconds(30), Duration.ofSeconds(30)));
 			}
+			run(results, only, "F5b", Mode.RETRY_TOPIC, () -> scenarios.unreadableRetryTopic(Mode.RETRY_TOPIC, 10_000,
+					Duration.ofSeconds(30), Duration.ofSeconds(30)));
 			run(results, only, "F4", Mode.BLOCKING, scenarios::longBackOff);
 			for (Mode mode : List.of(Mode.RETRY_TOPIC, Mode.RETRY_TOPIC_TX)) {
 				run(results, only, "F7", mode, () -> scenarios.schedulerKills(mode, 10_000, 6, Duration.ofSeconds(40)));

@@ -150,6 +150,22 @@ final class Scenarios {
 	Result handOffOutage(Mode mode, int records, Duration outage, Duration produceOver) {
 		FaultRun run = new FaultRun(this.broker, "F5", mode, this.dir)
 			.faultKind("retry and dead-letter topics refuse writes for " + outage.toSeconds() + " s");
+		return aclOutage(run, records, outage, produceOver, List.of(run.retryTopic(), run.deadLetterTopic()),
+				AclOperation.WRITE);
+	}
+
+	/**
+	 * F5b: the retry topic refuses reads for a while (an ACL that denies READ), then allows them again: the
+	 * listener's consumer must come back to it.
+	 */
+	Result unreadableRetryTopic(Mode mode, int records, Duration outage, Duration produceOver) {
+		FaultRun run = new FaultRun(this.broker, "F5b", mode, this.dir)
+			.faultKind("retry topic refuses reads for " + outage.toSeconds() + " s");
+		return aclOutage(run, records, outage, produceOver, List.of(run.retryTopic()), AclOperation.READ);
+	}
+
+	private Result aclOutage(FaultRun run, int records, Duration outage, Duration produceOver, List<String> topics,
+			AclOperation denied) {
 		try {
 			run.start(0);
 			Workload workload = run.workload(records, produceOver);
@@ -157,10 +173,10 @@ final class Scenarios {
 			run.awaitProcessing(Duration.ofSeconds(15));
 			pause(2000, 4000);
 			List<AclBinding> denials = new ArrayList<>();
-			for (String topic : List.of(run.retryTopic(), run.deadLetterTopic())) {
-				// Once a topic has an ACL, what no ACL allows is denied: allow everything, then deny writes.
+			for (String topic : topics) {
+				// Once a topic has an ACL, what no ACL allows is denied: allow everything, then deny one operation.
 				denials.add(acl(topic, AclOperation.ALL, AclPermissionType.ALLOW));
-				denials.add(acl(topic, AclOperation.WRITE, AclPermissionType.DENY));
+				denials.add(acl(topic, denied, AclPermissionType.DENY));
 			}
 			try (Admin admin = this.broker.admin()) {
 				admin.createAcls(denials).all().get(30, TimeUnit.SECONDS);
