@@ -52,6 +52,8 @@ final class FaultRun {
 
 	private String faultKind = "faults";
 
+	private int requested;
+
 	/**
 	 * Prepare a run: create its input topic.
 	 * @param broker the broker
@@ -176,6 +178,7 @@ final class FaultRun {
 	}
 
 	Workload workload(int records, Duration spread, int burst) {
+		this.requested += records;
 		return new Workload(this.broker.bootstrapServers(), this.topic, PARTITIONS, records, spread, burst);
 	}
 
@@ -194,8 +197,11 @@ final class FaultRun {
 			try (TopicReader handOffs = new TopicReader(this.broker.bootstrapServers())) {
 				handOffs.read(handOffTopics());
 				Optional<String> parked = handOffTopics().stream().filter(t -> t.endsWith(".parked")).findFirst();
-				return Checker.check(this, produced, drain.events(), handOffs.records(), drainMillis,
+				Result result = Checker.check(this, produced, drain.events(), handOffs.records(), drainMillis,
 						parked.orElse(""));
+				// A run that produced less than it meant to proves less: say so.
+				return (produced.size() < this.requested) ? result.withProblem(
+						"the broker acknowledged " + produced.size() + " of " + this.requested + " records") : result;
 			}
 		}
 	}
@@ -243,6 +249,11 @@ final class FaultRun {
 			args.add("--spring.kafka.producer.transaction-id-prefix=" + this.namespace + "-" + instance + "-");
 		}
 		args.addAll(this.extraArgs);
+		// Extra options for every application of the run, e.g. to try a setting against a scenario.
+		String common = System.getProperty("faults.app-args", "").trim();
+		if (!common.isEmpty() && !common.startsWith("${")) {
+			args.addAll(List.of(common.split("\\s+")));
+		}
 		// A repeated option would reach Spring as a list of both values: the last one given wins instead.
 		Map<String, String> byName = new LinkedHashMap<>();
 		args.forEach(arg -> byName.put(arg.substring(0, arg.indexOf('=') + 1), arg));

@@ -1,5 +1,6 @@
 package dev.reliablekafka.faults;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,7 +28,7 @@ record Result(String scenario, Mode mode, String faults, int records, int lost, 
 	 * Return this result with one more failed check.
 	 */
 	Result withProblem(String problem) {
-		List<String> all = new java.util.ArrayList<>(this.problems);
+		List<String> all = new ArrayList<>(this.problems);
 		all.add(problem);
 		return new Result(this.scenario, this.mode, this.faults, this.records, this.lost, this.duplicates,
 				this.orderViolations, this.deadLettered, this.duplicateHandOffs, this.early, this.parked,
