@@ -54,6 +54,8 @@ final class FaultRun {
 
 	private int requested;
 
+	private @Nullable CommitMonitor commits;
+
 	/**
 	 * Prepare a run: create its input topic.
 	 * @param broker the broker
@@ -111,6 +113,9 @@ final class FaultRun {
 	 * @param instance its number, which keeps its transactional id prefix across restarts
 	 */
 	AppProcess start(int instance) {
+		if (this.commits == null) {
+			this.commits = new CommitMonitor(this.broker, this.group, this.topic);
+		}
 		this.starts[instance]++;
 		Path output = this.dir.resolve("app-" + instance + "-" + this.starts[instance] + ".log");
 		AppProcess app = AppProcess.start(appArgs(instance), output, instance);
@@ -200,10 +205,29 @@ final class FaultRun {
 				Result result = Checker.check(this, produced, drain.events(), handOffs.records(), drainMillis,
 						parked.orElse(""));
 				// A run that produced less than it meant to proves less: say so.
-				return (produced.size() < this.requested) ? result.withProblem(
-						"the broker acknowledged " + produced.size() + " of " + this.requested + " records") : result;
+				if (produced.size() < this.requested) {
+					result = result.withProblem(
+							"the broker acknowledged " + produced.size() + " of " + this.requested + " records");
+				}
+				return prematureCommits(result, produced, drain.events(), handOffs.records());
 			}
 		}
+	}
+
+	/**
+	 * Fail the result if the group ever committed an input offset past a record that was neither processed nor
+	 * handed over (to a delay tier or the dead-letter topic) by then: a crash at that moment would have lost it.
+	 */
+	private Result prematureCommits(Result result, Set<String> produced, List<Event> events,
+			List<TopicReader.HandOff> handOffs) {
+		CommitMonitor monitor = this.commits;
+		if (monitor == null) {
+			return result;
+		}
+		monitor.close();
+		List<String> premature = monitor.premature(produced, PARTITIONS, events, handOffs);
+		return premature.isEmpty() ? result : result.withProblem(premature.size()
+				+ " commits past a record not processed or handed over yet, e.g. " + premature.get(0));
 	}
 
 	private List<String> handOffTopics() {

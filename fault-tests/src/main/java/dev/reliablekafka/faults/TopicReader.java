@@ -76,7 +76,10 @@ final class TopicReader implements AutoCloseable {
 			int before = read.size();
 			for (ConsumerRecord<String, String> record : this.consumer.poll(Duration.ofMillis(200))) {
 				read.add(new HandOff(record.topic(), record.key(),
-						text(record.headers().lastHeader(ReliableHeaders.RECONSUME_COUNT))));
+						text(record.headers().lastHeader(ReliableHeaders.RECONSUME_COUNT)),
+						text(record.headers().lastHeader(ReliableHeaders.ORIGINAL_TOPIC)),
+						number(record.headers().lastHeader(ReliableHeaders.ORIGINAL_PARTITION)),
+						number(record.headers().lastHeader(ReliableHeaders.ORIGINAL_OFFSET)), record.timestamp()));
 			}
 			emptyPolls = (read.size() == before) ? emptyPolls + 1 : 0;
 		}
@@ -101,15 +104,27 @@ final class TopicReader implements AutoCloseable {
 		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : "";
 	}
 
+	private static long number(@Nullable Header header) {
+		try {
+			return Long.parseLong(text(header).trim());
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
 	@Override
 	public void close() {
 		this.consumer.close(Duration.ofSeconds(5));
 	}
 
 	/**
-	 * A record on a hand-off topic.
+	 * A record on a hand-off topic: where it is, and the input record it came from.
+	 *
+	 * @param timestamp its timestamp: the broker's append time on a delay tier, the send time elsewhere
 	 */
-	record HandOff(String topic, String key, String reconsumeCount) {
+	record HandOff(String topic, String key, String reconsumeCount, String originalTopic, long originalPartition,
+			long originalOffset, long timestamp) {
 	}
 
 }

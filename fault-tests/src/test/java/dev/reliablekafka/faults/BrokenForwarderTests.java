@@ -23,6 +23,8 @@ class BrokenForwarderTests {
 		// About 10 % fail on their first delivery and 1 % always: every one of them is dropped.
 		assertThat(result.lost()).isGreaterThan(100);
 		assertThat(result.deadLettered()).isZero();
+		// And it committed their offsets before anything had them.
+		assertThat(result.problems()).anyMatch(problem -> problem.contains("commits past a record"));
 	}
 
 }
