@@ -1,6 +1,7 @@
 package dev.reliablekafka.listener;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -59,6 +60,10 @@ import dev.reliablekafka.routing.RecordInProcess;
  * reliable container: each of them could acknowledge or skip a record that was not handed over.
  */
 public class ReliableContainerFactoryBuilder {
+
+	/** How long a reliable container waits before trying again when the broker refuses its consumer. */
+	static final Duration DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL = Duration.ofSeconds(10);
+
 
 	private final ConcurrentKafkaListenerContainerFactoryConfigurer bootConfigurer;
 
@@ -160,6 +165,11 @@ public class ReliableContainerFactoryBuilder {
 		ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
 		this.bootConfigurer.configure(factory, rawConsumerFactory);
 		checkBootSettings(factory.getContainerProperties());
+		if (factory.getContainerProperties().getAuthExceptionRetryInterval() == null) {
+			// Without it spring-kafka stops the container for good when the broker refuses the consumer, e.g. for
+			// the while an ACL on the retry topic is being changed; the scheduler tries again likewise.
+			factory.getContainerProperties().setAuthExceptionRetryInterval(DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL);
+		}
 		factory.setBatchListener(false);
 		// The failure router of each listener is its only error handler; with none inherited from the application,
 		// customize() can tell whether a customizer set one.
