@@ -18,7 +18,7 @@ import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 
 import dev.reliablekafka.routing.FailureHeaders;
-import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.ReliableHeaders;
 
 /**
  * Reads a dead-letter topic newest first: each partition backwards from its end, one window at a time, until it

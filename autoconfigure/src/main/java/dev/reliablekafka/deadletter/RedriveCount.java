@@ -8,7 +8,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import dev.reliablekafka.routing.FailureHeaders;
-import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.ReliableHeaders;
 
 /**
  * Reads and increments {@link ReliableHeaders#REDRIVE_COUNT}.

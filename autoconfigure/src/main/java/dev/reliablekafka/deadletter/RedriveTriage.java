@@ -4,7 +4,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 
 import dev.reliablekafka.routing.FailureHeaders;
-import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.ReliableHeaders;
 
 /**
  * Decides what a redrive does with one dead-letter record it has not handled before: leave it out (a filter),

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.reliablekafka.blocking.InPlaceRetries;
 import dev.reliablekafka.routing.HeaderTrust;
-import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.ReliableHeaders;
 
 /**
  * Writes the {@link ReliableHeaders} a listener sees on each delivery of a record, so that it can make itself

@@ -26,7 +26,7 @@ import dev.reliablekafka.policy.DurationText;
 import dev.reliablekafka.routing.GatedHandOff;
 import dev.reliablekafka.routing.RecordForwarder;
 import dev.reliablekafka.routing.RecordForwarder.Forward;
-import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.ReliableHeaders;
 
 /**
  * The scheduler's listener. From each poll it hands every delay tier record that is due to the retry topic of

@@ -19,7 +19,7 @@ import org.springframework.kafka.support.KafkaUtils;
 
 import dev.reliablekafka.routing.FailureHeaders;
 import dev.reliablekafka.routing.RecordForwarder.Forward;
-import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.ReliableHeaders;
 import dev.reliablekafka.topics.TopicNaming;
 
 /**

@@ -12,6 +12,8 @@ import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.support.KafkaUtils;
 
+import dev.reliablekafka.ReliableHeaders;
+
 /**
  * Builds the headers of a record that is forwarded after a failure: the producer's headers are kept (tracing
  * included), the {@link ReliableHeaders} describing the record's origin are kept from an earlier hop or written

@@ -20,6 +20,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.ExceptionMatcher;
 import org.springframework.kafka.support.KafkaUtils;
 
+import dev.reliablekafka.ReliableHeaders;
 import dev.reliablekafka.blocking.InPlaceRetries;
 import dev.reliablekafka.blocking.PartitionBackOff;
 import dev.reliablekafka.breaker.OutageBreaker;

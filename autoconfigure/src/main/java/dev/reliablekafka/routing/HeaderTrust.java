@@ -8,6 +8,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
 
+import dev.reliablekafka.ReliableHeaders;
 import dev.reliablekafka.policy.ListenerPolicy;
 
 /**

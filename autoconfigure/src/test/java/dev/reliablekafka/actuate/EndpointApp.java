@@ -19,7 +19,7 @@ import org.springframework.web.client.RestClient;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
-import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.ReliableHeaders;
 import dev.reliablekafka.test.KafkaTestClient;
 
 /**

@@ -18,7 +18,7 @@ import org.springframework.kafka.annotation.BackOff;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.routing.FailureHeaders;
-import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.ReliableHeaders;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ProcessingLog;

@@ -34,7 +34,7 @@ import org.springframework.kafka.support.TopicPartitionOffset;
 import dev.reliablekafka.blocking.PartitionBackOff;
 import dev.reliablekafka.routing.CommitGate;
 import dev.reliablekafka.routing.RecordForwarder;
-import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.ReliableHeaders;
 import dev.reliablekafka.topics.TopicNaming;
 
 import static org.mockito.ArgumentMatchers.any;

@@ -26,7 +26,7 @@ import dev.reliablekafka.blocking.PartitionBackOff;
 import dev.reliablekafka.retrytopic.DueRecordForwarderTests.PausingContainer;
 import dev.reliablekafka.routing.FailureHeaders;
 import dev.reliablekafka.routing.RecordForwarder;
-import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.ReliableHeaders;
 import dev.reliablekafka.topics.TopicNaming;
 
 import static org.assertj.core.api.Assertions.assertThat;

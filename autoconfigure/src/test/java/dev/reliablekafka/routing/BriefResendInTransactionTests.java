@@ -30,6 +30,8 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 
+import dev.reliablekafka.ReliableHeaders;
+
 /**
  * With transactions on, a forward refused as too large must not be re-sent brief in a second transaction while
  * the first commits the record's offset (giving the partition up would then abort the second: offset committed,

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reliablekafka.ReliableHeaders;
+
 /**
  * The failure headers stay bounded and can always be built: a long exception message is cut, the brief form
  * drops the stack trace, and neither a malformed count nor an exception that cannot describe itself throws.

@@ -15,6 +15,8 @@ import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.reliablekafka.ReliableHeaders;
+
 /**
  * Container contract: a record that is too large to forward even without the failure's stack trace can never be
  * handed over: it is not skipped, but its partition is rewound to it and it is retried in place, each retry trying

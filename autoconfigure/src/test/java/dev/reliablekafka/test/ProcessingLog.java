@@ -6,7 +6,7 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import dev.reliablekafka.routing.FailureHeaders;
-import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.ReliableHeaders;
 
 /**
  * What test listeners were handed, in order, with when. Thread-safe.

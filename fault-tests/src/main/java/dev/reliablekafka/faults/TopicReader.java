@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.ReliableHeaders;
 
 /**
  * A {@code read_committed} reader of the hand-off topics (tiers, retry and dead-letter topics), without a consumer

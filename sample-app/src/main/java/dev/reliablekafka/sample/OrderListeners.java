@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
-import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.ReliableHeaders;
 
 /**
  * The same order processing in two consumer groups, one per guarantee, plus a plain {@code @KafkaListener} that

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
 
-import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.ReliableHeaders;
 
 /**
  * Logs, and keeps, one readable line per delivery of an order to a group: when, from which topic, which attempt,

@@ -10,7 +10,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.routing.ReliableHeaders;
+import dev.reliablekafka.ReliableHeaders;
 
 /**
  * The listener under test. Keys are {@code k<index>}: a record whose index is {@code failOnceAt} modulo

@@ -1,4 +1,4 @@
-package dev.reliablekafka.routing;
+package dev.reliablekafka;
 
 /**
  * Names of the headers Reliable Kafka adds to a record it forwards. Values are UTF-8 text (numbers in decimal,
