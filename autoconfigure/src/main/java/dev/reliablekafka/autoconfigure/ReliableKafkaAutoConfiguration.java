@@ -187,6 +187,7 @@ public final class ReliableKafkaAutoConfiguration {
 			scheduler.setAuthExceptionRetryInterval(authRetry);
 		}
 		kafkaAdmin.ifAvailable(admin -> scheduler.setAdminConfig(admin.getConfigurationProperties()));
+		scheduler.setUnavailableTopicPatience(properties.getTopics().getUnavailablePatience());
 		scheduler.setEvents(ReliableEvents.of(events.orderedStream().toList()));
 		// Metrics listeners of the application's consumer factory see the scheduler's consumers too.
 		scheduler.setConsumerListeners(consumerListeners(consumerFactory.getObject()));

@@ -193,6 +193,14 @@ public class ReliableKafkaProperties {
 		 */
 		private Duration provisioningTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * How long due delay tier records wait for a retry or dead-letter topic that is missing or refuses writes
+		 * (being recreated, ACLs being fixed) before they move on: to the dead-letter topic, then to the parking
+		 * topic <namespace>.delay.parked. The records behind them in their tier partition wait too; 0 moves on at
+		 * once.
+		 */
+		private Duration unavailablePatience = Duration.ofMinutes(5);
+
 		public String getDeadLetter() {
 			return this.deadLetter;
 		}
@@ -279,6 +287,14 @@ public class ReliableKafkaProperties {
 
 		public void setProvisioningTimeout(Duration provisioningTimeout) {
 			this.provisioningTimeout = provisioningTimeout;
+		}
+
+		public Duration getUnavailablePatience() {
+			return this.unavailablePatience;
+		}
+
+		public void setUnavailablePatience(Duration unavailablePatience) {
+			this.unavailablePatience = unavailablePatience;
 		}
 
 	}

@@ -56,6 +56,8 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 	private static final Duration DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL = Duration
 		.ofSeconds(DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL_SECONDS);
 
+	private static final Duration DEFAULT_UNAVAILABLE_TOPIC_PATIENCE = Duration.ofMinutes(5);
+
 	private final Supplier<@Nullable DelayTiers> tiers;
 
 	private final Supplier<Collection<String>> configuredTiers;
@@ -78,6 +80,8 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 	private TopicChecks topicChecks = new TopicChecks(null);
 
 	private Duration authExceptionRetryInterval = DEFAULT_AUTH_EXCEPTION_RETRY_INTERVAL;
+
+	private Duration unavailableTopicPatience = DEFAULT_UNAVAILABLE_TOPIC_PATIENCE;
 
 	private @Nullable ConcurrentMessageListenerContainer<byte[], byte[]> container;
 
@@ -109,6 +113,15 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 		this.forwarder = forwarder;
 		this.naming = naming;
 		this.partitionBackOff = partitionBackOff;
+	}
+
+	/**
+	 * Set how long due records wait in their tier for a retry or dead-letter topic that is missing or refuses the
+	 * scheduler's writes to come back, before they move on (to the dead-letter topic, then the parking topic).
+	 * @param patience the wait; 5 minutes unless set, zero to move on at once
+	 */
+	public void setUnavailableTopicPatience(Duration patience) {
+		this.unavailableTopicPatience = patience;
 	}
 
 	/**
@@ -215,7 +228,8 @@ public class DelayTierScheduler implements SmartLifecycle, DisposableBean {
 		properties.setAuthExceptionRetryInterval(this.authExceptionRetryInterval);
 		this.topicChecks = new TopicChecks(this.adminConfig);
 		DueRecordForwarder listener = new DueRecordForwarder(this.forwarder,
-				new HandOffRoutes(this.naming, this.topicChecks, topics.parkingTopic()), this.partitionBackOff);
+				new HandOffRoutes(this.naming, this.topicChecks, topics.parkingTopic(),
+						this.unavailableTopicPatience), this.partitionBackOff);
 		properties.setMessageListener(listener);
 		ConcurrentMessageListenerContainer<byte[], byte[]> created = new ConcurrentMessageListenerContainer<>(
 				consumerFactory, properties);

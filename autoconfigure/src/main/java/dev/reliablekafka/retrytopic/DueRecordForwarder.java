@@ -39,8 +39,8 @@ import dev.reliablekafka.ReliableHeaders;
  * <p>
  * A failed hand-off is classified when its record is delivered again: a record that can never reach its group's
  * retry topic (see {@link HandOffRoutes}) goes to a dead-letter or parking topic at once, so that the records
- * behind it flow on; after any other failure its partition waits {@link #FORWARD_RETRY_INTERVAL} before the
- * record is tried again.
+ * behind it flow on; after any other failure, and while its topic is missing or refuses writes for less than the
+ * patience, its partition waits {@link #FORWARD_RETRY_INTERVAL} before the record is tried again.
  */
 public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byte[], byte[]> {
 
@@ -232,6 +232,9 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 		// To the dead-letter or parking topic if the record was found never to reach its retry topic.
 		Forward forward = this.routes.route(record,
 				valid ? null : "it has no valid " + ReliableHeaders.DUE_TIME + " header");
+		if (forward == null) {
+			return Step.LATER; // its topic is missing or refuses writes for now: it waits for it here
+		}
 		boolean ownFailure = alone || !this.forwarder.isTransactional();
 		try {
 			handOffs.send(record, forward.topic(), forward.headers(), outcome(forward, ownFailure));
@@ -265,7 +268,7 @@ public class DueRecordForwarder implements BatchConsumerAwareMessageListener<byt
 
 			@Override
 			public void handedOver() {
-				DueRecordForwarder.this.routes.handedOver(partition, next);
+				DueRecordForwarder.this.routes.handedOver(partition, next, forward.topic());
 				DueRecordForwarder.this.events.handedOff(forward.record().topic(), dueTime(forward.record()));
 			}
 

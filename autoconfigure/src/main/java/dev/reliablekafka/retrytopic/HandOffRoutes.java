@@ -1,6 +1,7 @@
 package dev.reliablekafka.retrytopic;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,16 +21,21 @@ import org.springframework.kafka.support.KafkaUtils;
 import dev.reliablekafka.routing.FailureHeaders;
 import dev.reliablekafka.routing.RecordForwarder.Forward;
 import dev.reliablekafka.ReliableHeaders;
+import dev.reliablekafka.policy.DurationText;
 import dev.reliablekafka.topics.TopicNaming;
 
 /**
  * Decides where a due delay tier record goes. Normally to the retry topic of the group named in its
  * {@link ReliableHeaders#GROUP} header. A record that can never be handed over there (no or an illegal group,
- * a retry topic that is missing or not authorized, a record too large for it) goes to the group's dead-letter
- * topic instead, and when that is impossible too, to the namespace's parking topic, with the reason in
- * {@link ReliableHeaders#PARKED_REASON}: it must not hold up the records behind it, and it must not be dropped.
- * Failures that may pass (timeouts, an unreachable broker) are not decided here: the record is tried again.
- * Used on the scheduler's consumer thread only.
+ * a record too large for it) goes to the group's dead-letter topic instead, and when that is impossible too, to
+ * the namespace's parking topic, with the reason in {@link ReliableHeaders#PARKED_REASON}: it must not hold up
+ * the records behind it, and it must not be dropped.
+ * <p>
+ * A topic that is missing or refuses the scheduler's writes may come back (it is being recreated, its ACLs are
+ * being fixed): records bound for it wait in their tier partition for up to the patience, from the moment the
+ * topic was first found so, before they move on; a hand-off to the topic ends the wait. Failures that may pass
+ * (timeouts, an unreachable broker) are not decided here: the record is tried again. Used on the scheduler's
+ * consumer thread only.
  */
 class HandOffRoutes {
 
@@ -43,28 +49,35 @@ class HandOffRoutes {
 
 	private final String parkingTopic;
 
+	private final Duration patience;
+
 	/** Per partition, the record whose last hand-off failed for good, and why: routed elsewhere when it is back. */
 	private final Map<TopicPartition, Verdict> verdicts = new HashMap<>();
+
+	/** Per topic that may come back, since when it has been found missing or refusing writes. */
+	private final Map<String, Long> unavailableSince = new HashMap<>();
 
 	/**
 	 * Create the routes.
 	 * @param naming names each group's retry and dead-letter topics
 	 * @param topics tells which topics the scheduler can write to
 	 * @param parkingTopic where records go that cannot go anywhere else
+	 * @param patience how long records wait for a topic that is missing or refuses writes to come back
 	 */
-	HandOffRoutes(TopicNaming naming, TopicChecks topics, String parkingTopic) {
+	HandOffRoutes(TopicNaming naming, TopicChecks topics, String parkingTopic, Duration patience) {
 		this.naming = naming;
 		this.topics = topics;
 		this.parkingTopic = parkingTopic;
+		this.patience = patience;
 	}
 
 	/**
 	 * Return where a due record goes.
 	 * @param record the delay tier record
 	 * @param invalid why the record cannot be handed over whatever its group, or {@code null}
-	 * @return the forward
+	 * @return the forward, or {@code null} when the record is to wait where it is for its topic to come back
 	 */
-	Forward route(ConsumerRecord<?, ?> record, @Nullable String invalid) {
+	@Nullable Forward route(ConsumerRecord<?, ?> record, @Nullable String invalid) {
 		Verdict verdict = this.verdicts.get(partition(record));
 		if (verdict != null && verdict.offset() == record.offset()) {
 			return elsewhere(record, verdict.reason(), verdict.deadLetterFailed());
@@ -82,7 +95,10 @@ class HandOffRoutes {
 		}
 		TopicChecks.Status status = this.topics.status(retryTopic);
 		if (status.undeliverable()) {
-			return elsewhere(record, status.describe(retryTopic), false);
+			if (status.mayComeBack() && waitFor(retryTopic, status.describe(retryTopic))) {
+				return null;
+			}
+			return elsewhere(record, gaveUp(retryTopic, status.describe(retryTopic)), false);
 		}
 		return new Forward(record, retryTopic, record.headers());
 	}
@@ -102,7 +118,11 @@ class HandOffRoutes {
 			return Diagnosis.LATER;
 		}
 		if (status.undeliverable() && !forward.topic().equals(this.parkingTopic)) {
-			condemn(forward, status.describe(forward.topic()));
+			String reason = status.describe(forward.topic());
+			if (status.mayComeBack() && waitFor(forward.topic(), reason)) {
+				return Diagnosis.LATER;
+			}
+			condemn(forward, gaveUp(forward.topic(), reason));
 			return Diagnosis.ELSEWHERE;
 		}
 		return Diagnosis.TRY_ALONE;
@@ -121,8 +141,33 @@ class HandOffRoutes {
 		if (reason == null || forward.topic().equals(this.parkingTopic)) {
 			return false; // may pass; and from the parking topic there is nowhere else to go
 		}
+		if (refusedByAuthorizer(cause)) {
+			if (waitFor(forward.topic(), reason)) {
+				return false;
+			}
+			reason = gaveUp(forward.topic(), reason);
+		}
 		condemn(forward, reason);
 		return true;
+	}
+
+	/**
+	 * Start or go on waiting for a topic that may come back.
+	 * @return whether records bound for it still wait; {@code false} once it stayed away for the patience
+	 */
+	private boolean waitFor(String topic, String reason) {
+		long now = System.currentTimeMillis();
+		Long since = this.unavailableSince.putIfAbsent(topic, now);
+		if (since == null && !this.patience.isZero()) {
+			logger.warn(() -> reason + ": delay tier records bound for it wait up to " + DurationText.of(this.patience)
+					+ " for it to come back");
+		}
+		return now - ((since != null) ? since : now) < this.patience.toMillis();
+	}
+
+	private String gaveUp(String topic, String reason) {
+		return this.unavailableSince.containsKey(topic) && !this.patience.isZero()
+				? reason + " (for longer than " + DurationText.of(this.patience) + ")" : reason;
 	}
 
 	private void condemn(Forward forward, String reason) {
@@ -138,15 +183,20 @@ class HandOffRoutes {
 	}
 
 	/**
-	 * Forget the verdicts on records of a partition before an offset, which are handed over.
+	 * Forget the verdicts on records of a partition before an offset, which are handed over, and that the topic
+	 * they went to was unavailable.
 	 * @param partition the partition
 	 * @param next the next offset to hand over
+	 * @param topic where the record before that offset went
 	 */
-	void handedOver(TopicPartition partition, long next) {
+	void handedOver(TopicPartition partition, long next, String topic) {
 		this.verdicts.computeIfPresent(partition, (key, verdict) -> (verdict.offset() < next) ? null : verdict);
+		if (this.unavailableSince.remove(topic) != null) {
+			logger.info(() -> topic + " takes delay tier records again");
+		}
 	}
 
-	private Forward elsewhere(ConsumerRecord<?, ?> record, String reason, boolean deadLetterFailed) {
+	private @Nullable Forward elsewhere(ConsumerRecord<?, ?> record, String reason, boolean deadLetterFailed) {
 		String group = FailureHeaders.text(record.headers(), ReliableHeaders.GROUP);
 		String target = this.parkingTopic;
 		String why = reason;
@@ -157,9 +207,14 @@ class HandOffRoutes {
 			if (deadLetterTopic != null && !status.undeliverable()) {
 				target = deadLetterTopic;
 			}
+			else if (deadLetterTopic != null && status.mayComeBack()
+					&& waitFor(deadLetterTopic, status.describe(deadLetterTopic))) {
+				return null;
+			}
 			else {
-				why = reason + "; dead-letter topic of " + group + ": " + status.describe(
-						(deadLetterTopic != null) ? deadLetterTopic : "its name");
+				String described = (deadLetterTopic != null) ? gaveUp(deadLetterTopic, status.describe(deadLetterTopic))
+						: status.describe("its name");
+				why = reason + "; dead-letter topic of " + group + ": " + described;
 			}
 		}
 		if (target.equals(this.parkingTopic)) {
@@ -182,6 +237,18 @@ class HandOffRoutes {
 		catch (RuntimeException ex) {
 			return null; // an illegal name, or no namespace for it
 		}
+	}
+
+	private static boolean refusedByAuthorizer(@Nullable Throwable cause) {
+		for (Throwable current = cause; current != null; current = current.getCause()) {
+			if (current instanceof TopicAuthorizationException) {
+				return true;
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return false;
 	}
 
 	/**

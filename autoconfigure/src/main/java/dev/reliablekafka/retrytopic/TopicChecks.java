@@ -22,14 +22,19 @@ import org.springframework.core.log.LogAccessor;
  * Asks the broker, through an admin client, whether the scheduler can write to a topic at all, and remembers the
  * answer for a while. A record bound for a topic that is missing or not authorized can never be handed over, and
  * asking first spares the producer its wait for metadata that will not come (up to {@code max.block.ms} on the
- * scheduler's only thread). An answer the broker could not give (unreachable) is never remembered.
+ * scheduler's only thread). A topic that can be written to is believed for {@link #TTL}; one that cannot only for
+ * {@link #NEGATIVE_TTL}, since the records bound for it wait for it to come back (see {@link HandOffRoutes}). An
+ * answer the broker could not give (unreachable) is never remembered.
  */
 class TopicChecks implements AutoCloseable {
 
 	private static final LogAccessor logger = new LogAccessor(TopicChecks.class);
 
-	/** How long an answer is trusted. */
+	/** How long the answer that a topic can be written to is trusted. */
 	static final Duration TTL = Duration.ofSeconds(30);
+
+	/** How long the answer that a topic cannot be written to is trusted: as long as a held record waits. */
+	static final Duration NEGATIVE_TTL = DueRecordForwarder.FORWARD_RETRY_INTERVAL;
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -71,7 +76,7 @@ class TopicChecks implements AutoCloseable {
 			this.answers.remove(topic);
 		}
 		else {
-			this.answers.put(topic, new Answer(status, System.nanoTime() + TTL.toNanos()));
+			remember(topic, status);
 		}
 		return status;
 	}
@@ -81,7 +86,12 @@ class TopicChecks implements AutoCloseable {
 	 * @param topic the topic
 	 */
 	void refused(String topic) {
-		this.answers.put(topic, new Answer(Status.UNAUTHORIZED, System.nanoTime() + TTL.toNanos()));
+		remember(topic, Status.UNAUTHORIZED);
+	}
+
+	private void remember(String topic, Status status) {
+		Duration ttl = (status == Status.AVAILABLE) ? TTL : NEGATIVE_TTL;
+		this.answers.put(topic, new Answer(status, System.nanoTime() + ttl.toNanos()));
 	}
 
 	/**
@@ -189,6 +199,15 @@ class TopicChecks implements AutoCloseable {
 		 */
 		boolean undeliverable() {
 			return this == MISSING || this == UNAUTHORIZED || this == INVALID;
+		}
+
+		/**
+		 * Return whether the topic cannot be written to now but may be later: it is being created or its ACLs
+		 * are being fixed.
+		 * @return true when missing or not authorized
+		 */
+		boolean mayComeBack() {
+			return this == MISSING || this == UNAUTHORIZED;
 		}
 
 		/**

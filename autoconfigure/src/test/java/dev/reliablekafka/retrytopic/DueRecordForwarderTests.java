@@ -139,7 +139,7 @@ class DueRecordForwarderTests {
 		};
 		DueRecordForwarder listener = new DueRecordForwarder(forwarder,
 				new HandOffRoutes(new TopicNaming("dlq.<group>", "retry.<group>", "<namespace>.delay.<level>", "app"),
-						new TopicChecks(null), "app.delay.parked"),
+						new TopicChecks(null), "app.delay.parked", Duration.ZERO),
 				this.partitionBackOff);
 		listener.setContainer(this.container);
 		return listener;

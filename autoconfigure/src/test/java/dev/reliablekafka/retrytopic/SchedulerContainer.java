@@ -57,6 +57,8 @@ final class SchedulerContainer implements AutoCloseable {
 
 	private boolean transactional;
 
+	private Duration patience = Duration.ZERO;
+
 	/** Commits and seeks as they reached the consumer: {@code commit 3}, {@code seek 1}. */
 	private final List<String> calls = new ArrayList<>();
 
@@ -120,6 +122,14 @@ final class SchedulerContainer implements AutoCloseable {
 		return this;
 	}
 
+	/**
+	 * Let records wait this long for a retry or dead-letter topic that refuses writes.
+	 */
+	SchedulerContainer patience(Duration patience) {
+		this.patience = patience;
+		return this;
+	}
+
 	void start(Duration forwardTimeout) {
 		Consumer<byte[], byte[]> consumer = gated(mockConsumer(), forwardTimeout);
 		ContainerProperties properties = new ContainerProperties(new TopicPartitionOffset(TIER.topic(), TIER.partition()));
@@ -130,7 +140,7 @@ final class SchedulerContainer implements AutoCloseable {
 				forwardTimeout);
 		DueRecordForwarder listener = new DueRecordForwarder(forwarder,
 				new HandOffRoutes(new TopicNaming("dlq.<group>", "retry.<group>", "<namespace>.delay.<level>", "app"),
-						new TopicChecks(null), "app.delay.parked"),
+						new TopicChecks(null), "app.delay.parked", this.patience),
 				this.partitionBackOff);
 		properties.setMessageListener(listener);
 		@SuppressWarnings("unchecked")
@@ -180,8 +190,15 @@ final class SchedulerContainer implements AutoCloseable {
 	 * Fail the oldest send not answered yet.
 	 */
 	synchronized void failNext() {
+		failNext(new TimeoutException("broker unavailable"));
+	}
+
+	/**
+	 * Fail the oldest send not answered yet with the given error.
+	 */
+	synchronized void failNext(RuntimeException error) {
 		this.resolved++;
-		this.producer.errorNext(new TimeoutException("broker unavailable"));
+		this.producer.errorNext(error);
 	}
 
 	@SuppressWarnings("unchecked")

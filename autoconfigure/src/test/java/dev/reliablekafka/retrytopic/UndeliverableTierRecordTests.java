@@ -24,10 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two delay tier records name groups whose retry topics do not exist (one group has a dead-letter topic, the
- * other has none); a good record waits behind them in the same tier partition. The bad ones can never be handed
- * over: they move to the group's dead-letter topic, or else to the namespace's parking topic, with the reason,
- * and the good one is handed over promptly instead of waiting behind them forever.
+ * Two delay tier records name groups whose retry topics do not exist and do not come back within the patience
+ * (one group has a dead-letter topic, the other has none); a good record waits behind them in the same tier
+ * partition. The bad ones move to the group's dead-letter topic, or else to the namespace's parking topic, with
+ * the reason, and the good one is handed over then instead of waiting behind them forever.
  */
 class UndeliverableTierRecordTests {
 
@@ -43,7 +43,8 @@ class UndeliverableTierRecordTests {
 			TopicPartition tier = new TopicPartition(namespace + ".delay.1s", 0);
 
 			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, OrderService.class,
-					"test.topic=" + topic, "test.group=" + group, "spring.application.name=" + namespace)) {
+					"test.topic=" + topic, "test.group=" + group, "spring.application.name=" + namespace,
+					"reliable.kafka.topics.unavailable-patience=1s")) {
 				ProcessingLog log = app.getBean(ProcessingLog.class);
 				long now = System.currentTimeMillis();
 				tierRecord(kafka, tier, ghost, "bad-1", now);
@@ -58,7 +59,7 @@ class UndeliverableTierRecordTests {
 				ConsumerRecord<byte[], byte[]> parked = kafka.readAll(namespace + ".delay.parked", 1).get(0);
 				assertThat(FailureHeaders.text(parked.headers(), ReliableHeaders.MESSAGE_ID)).isEqualTo("bad-1");
 				assertThat(FailureHeaders.text(parked.headers(), ReliableHeaders.PARKED_REASON))
-					.contains("retry." + ghost);
+					.contains("retry." + ghost + " does not exist (for longer than 1s)");
 				ConsumerRecord<byte[], byte[]> deadLettered = kafka.readAll("dlq." + ghostWithDeadLetters, 1).get(0);
 				assertThat(FailureHeaders.text(deadLettered.headers(), ReliableHeaders.MESSAGE_ID)).isEqualTo("bad-2");
 				assertThat(FailureHeaders.text(deadLettered.headers(), ReliableHeaders.PARKED_REASON))
@@ -67,7 +68,7 @@ class UndeliverableTierRecordTests {
 		}
 	}
 
-	private static void tierRecord(KafkaTestClient kafka, TopicPartition tier, String group, String messageId,
+	static void tierRecord(KafkaTestClient kafka, TopicPartition tier, String group, String messageId,
 			long dueTime) {
 		kafka.send(tier.topic(), tier.partition(), messageId.getBytes(StandardCharsets.UTF_8),
 				messageId.getBytes(StandardCharsets.UTF_8), ReliableHeaders.GROUP, group, ReliableHeaders.MESSAGE_ID,
