@@ -1,5 +1,5 @@
 /**
- * The {@code @ReliableListener} annotation and the scanning that turns each use of it into a listener declaration.
+ * The {@code @ReliableListener} annotation and the guarantees it chooses from: what application code writes.
  */
 @NullMarked
 package dev.reliablekafka.annotation;

@@ -43,26 +43,26 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 
 import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.annotation.ReliableListenerScanner;
-import dev.reliablekafka.blocking.PartitionBackOff;
-import dev.reliablekafka.breaker.OutageBreakers;
-import dev.reliablekafka.listener.ReliableContainerFactoryBuilder;
-import dev.reliablekafka.listener.ReliableListenerContainerFactory;
-import dev.reliablekafka.metrics.ReliableEvents;
-import dev.reliablekafka.policy.DelayLevel;
-import dev.reliablekafka.policy.ListenerPolicies;
-import dev.reliablekafka.policy.ListenerPolicy;
-import dev.reliablekafka.policy.ListenerPolicyResolver;
-import dev.reliablekafka.policy.RetryTopicPolicy;
-import dev.reliablekafka.retrytopic.DelayTierScheduler;
-import dev.reliablekafka.retrytopic.DelayTiers;
-import dev.reliablekafka.routing.CommitGate;
-import dev.reliablekafka.routing.FailureRouter;
-import dev.reliablekafka.routing.RecordForwarder;
-import dev.reliablekafka.routing.TransactionalIdFencing;
-import dev.reliablekafka.topics.TopicNaming;
-import dev.reliablekafka.topics.TopicProvisioner;
-import dev.reliablekafka.topics.TopicRequirement;
+import dev.reliablekafka.internal.breaker.OutageBreakers;
+import dev.reliablekafka.internal.container.PartitionBackOff;
+import dev.reliablekafka.internal.declaration.ReliableListenerScanner;
+import dev.reliablekafka.internal.listener.ReliableContainerFactoryBuilder;
+import dev.reliablekafka.internal.listener.ReliableListenerContainerFactory;
+import dev.reliablekafka.internal.metrics.ReliableEvents;
+import dev.reliablekafka.internal.policy.DelayLevel;
+import dev.reliablekafka.internal.policy.ListenerPolicies;
+import dev.reliablekafka.internal.policy.ListenerPolicy;
+import dev.reliablekafka.internal.policy.ListenerPolicyResolver;
+import dev.reliablekafka.internal.policy.RetryTopicPolicy;
+import dev.reliablekafka.internal.retrytopic.DelayTierScheduler;
+import dev.reliablekafka.internal.retrytopic.DelayTiers;
+import dev.reliablekafka.internal.routing.CommitGate;
+import dev.reliablekafka.internal.routing.FailureRouter;
+import dev.reliablekafka.internal.routing.RecordForwarder;
+import dev.reliablekafka.internal.routing.TransactionalIdFencing;
+import dev.reliablekafka.internal.topics.TopicNaming;
+import dev.reliablekafka.internal.topics.TopicProvisioner;
+import dev.reliablekafka.internal.topics.TopicRequirement;
 
 /**
  * Auto-configuration of {@link ReliableListener @ReliableListener}: the scanning of annotated methods, their

@@ -10,8 +10,8 @@ import org.springframework.kafka.core.ProducerFactory;
 
 import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.deadletter.DeadLetters;
-import dev.reliablekafka.policy.ListenerPolicies;
-import dev.reliablekafka.topics.TopicNaming;
+import dev.reliablekafka.internal.policy.ListenerPolicies;
+import dev.reliablekafka.internal.topics.TopicNaming;
 
 /**
  * Auto-configuration of {@link DeadLetters}: browsing and redriving the dead-letter topics of the reliable

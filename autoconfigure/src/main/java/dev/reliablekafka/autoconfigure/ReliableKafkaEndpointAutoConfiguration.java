@@ -9,10 +9,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
-import dev.reliablekafka.actuate.ReliableKafkaEndpoint;
 import dev.reliablekafka.deadletter.DeadLetters;
-import dev.reliablekafka.policy.ListenerPolicies;
-import dev.reliablekafka.topics.TopicDepths;
+import dev.reliablekafka.internal.actuate.ReliableKafkaEndpoint;
+import dev.reliablekafka.internal.policy.ListenerPolicies;
+import dev.reliablekafka.internal.topics.TopicDepths;
 
 /**
  * Auto-configuration of the {@code reliablekafka} actuator endpoint, when Spring Boot's actuator is on the

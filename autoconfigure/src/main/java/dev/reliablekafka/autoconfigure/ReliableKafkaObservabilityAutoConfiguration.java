@@ -20,15 +20,15 @@ import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaAdmin;
 
-import dev.reliablekafka.blocking.PartitionBackOff;
-import dev.reliablekafka.breaker.OutageBreakers;
-import dev.reliablekafka.health.ForwardFailures;
-import dev.reliablekafka.health.ReliableKafkaHealthIndicator;
-import dev.reliablekafka.metrics.ReliableKafkaMeters;
-import dev.reliablekafka.policy.ListenerPolicies;
-import dev.reliablekafka.policy.ListenerPolicy;
-import dev.reliablekafka.retrytopic.DelayTierScheduler;
-import dev.reliablekafka.topics.TopicDepths;
+import dev.reliablekafka.internal.breaker.OutageBreakers;
+import dev.reliablekafka.internal.container.PartitionBackOff;
+import dev.reliablekafka.internal.health.ForwardFailures;
+import dev.reliablekafka.internal.health.ReliableKafkaHealthIndicator;
+import dev.reliablekafka.internal.metrics.ReliableKafkaMeters;
+import dev.reliablekafka.internal.policy.ListenerPolicies;
+import dev.reliablekafka.internal.policy.ListenerPolicy;
+import dev.reliablekafka.internal.retrytopic.DelayTierScheduler;
+import dev.reliablekafka.internal.topics.TopicDepths;
 
 /**
  * What an operator sees of Reliable Kafka: the records waiting in its topics ({@link TopicDepths}), its Micrometer

@@ -17,8 +17,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 
-import dev.reliablekafka.routing.FailureHeaders;
 import dev.reliablekafka.ReliableHeaders;
+import dev.reliablekafka.internal.support.HeaderValues;
 
 /**
  * Reads a dead-letter topic newest first: each partition backwards from its end, one window at a time, until it
@@ -119,8 +119,8 @@ final class DeadLetterBrowser {
 		}
 		return new DeadLetter(record.topic(), record.partition(), record.offset(),
 				Instant.ofEpochMilli(record.timestamp()),
-				FailureHeaders.text(record.headers(), ReliableHeaders.MESSAGE_ID),
-				FailureHeaders.text(record.headers(), ReliableHeaders.EXCEPTION_CLASS), RedriveCount.of(record),
+				HeaderValues.text(record.headers(), ReliableHeaders.MESSAGE_ID),
+				HeaderValues.text(record.headers(), ReliableHeaders.EXCEPTION_CLASS), RedriveCount.of(record),
 				redriven, Preview.of(record.key(), this.previewBytes), Preview.of(record.value(), this.previewBytes),
 				headers);
 	}

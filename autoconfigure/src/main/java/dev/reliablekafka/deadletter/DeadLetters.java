@@ -20,9 +20,9 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 
-import dev.reliablekafka.policy.ListenerPolicies;
-import dev.reliablekafka.policy.ListenerPolicy;
-import dev.reliablekafka.topics.TopicNaming;
+import dev.reliablekafka.internal.policy.ListenerPolicies;
+import dev.reliablekafka.internal.policy.ListenerPolicy;
+import dev.reliablekafka.internal.topics.TopicNaming;
 
 /**
  * The dead-letter topics of the application's reliable listener groups, from code: browse a group's dead-letter

@@ -7,8 +7,8 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 
-import dev.reliablekafka.routing.FailureHeaders;
 import dev.reliablekafka.ReliableHeaders;
+import dev.reliablekafka.internal.support.HeaderValues;
 
 /**
  * The filters a browse or a redrive applies to dead-letter records: a time window on the record's timestamp
@@ -45,12 +45,12 @@ final class RecordFilter {
 		if (this.to != null && record.timestamp() > this.to.toEpochMilli()) {
 			return false;
 		}
-		if (this.exception != null && !exceptionMatches(FailureHeaders.text(record.headers(),
+		if (this.exception != null && !exceptionMatches(HeaderValues.text(record.headers(),
 				ReliableHeaders.EXCEPTION_CLASS))) {
 			return false;
 		}
 		return this.messageIds.isEmpty()
-				|| this.messageIds.contains(FailureHeaders.text(record.headers(), ReliableHeaders.MESSAGE_ID));
+				|| this.messageIds.contains(HeaderValues.text(record.headers(), ReliableHeaders.MESSAGE_ID));
 	}
 
 	// A simple name matches the class in any package, and a nested class by its own name.

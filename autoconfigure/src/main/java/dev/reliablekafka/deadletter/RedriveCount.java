@@ -7,8 +7,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-import dev.reliablekafka.routing.FailureHeaders;
 import dev.reliablekafka.ReliableHeaders;
+import dev.reliablekafka.internal.support.HeaderValues;
 
 /**
  * Reads and increments {@link ReliableHeaders#REDRIVE_COUNT}.
@@ -30,7 +30,7 @@ final class RedriveCount {
 				copy.add(header);
 			}
 		}
-		String text = FailureHeaders.text(headers, ReliableHeaders.REDRIVE_COUNT);
+		String text = HeaderValues.text(headers, ReliableHeaders.REDRIVE_COUNT);
 		int count = (text != null) ? parse(text) : 0;
 		copy.add(ReliableHeaders.REDRIVE_COUNT, Integer.toString(count + 1).getBytes(StandardCharsets.UTF_8));
 		return copy;
@@ -42,7 +42,7 @@ final class RedriveCount {
 	 * @return its count; 0 when it carries none, or one that is not a count
 	 */
 	static int of(ConsumerRecord<?, ?> record) {
-		String text = FailureHeaders.text(record.headers(), ReliableHeaders.REDRIVE_COUNT);
+		String text = HeaderValues.text(record.headers(), ReliableHeaders.REDRIVE_COUNT);
 		return (text != null) ? parse(text) : 0;
 	}
 

@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 
-import dev.reliablekafka.routing.FailureHeaders;
 import dev.reliablekafka.ReliableHeaders;
+import dev.reliablekafka.internal.support.HeaderValues;
 
 /**
  * One redrive of a group's dead-letter topic: reads each partition from what the group's redrive memory
@@ -178,7 +178,7 @@ final class RedriveRun {
 			return;
 		}
 		RedriveTriage.Verdict verdict = this.triage.of(record);
-		String messageId = FailureHeaders.text(record.headers(), ReliableHeaders.MESSAGE_ID);
+		String messageId = HeaderValues.text(record.headers(), ReliableHeaders.MESSAGE_ID);
 		String detail = String.valueOf(verdict.detail());
 		switch (verdict.outcome()) {
 			case SKIP -> this.skipped += counts ? 1 : 0;

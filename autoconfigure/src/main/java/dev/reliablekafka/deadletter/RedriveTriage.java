@@ -3,8 +3,8 @@ package dev.reliablekafka.deadletter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 
-import dev.reliablekafka.routing.FailureHeaders;
 import dev.reliablekafka.ReliableHeaders;
+import dev.reliablekafka.internal.support.HeaderValues;
 
 /**
  * Decides what a redrive does with one dead-letter record it has not handled before: leave it out (a filter),
@@ -39,7 +39,7 @@ final class RedriveTriage {
 			return new Verdict(Outcome.REFUSE_FOR_GOOD, "redriven " + redriveCount + " times already (max-redrives "
 					+ this.maxRedrives + ")");
 		}
-		String originalTopic = FailureHeaders.text(record.headers(), ReliableHeaders.ORIGINAL_TOPIC);
+		String originalTopic = HeaderValues.text(record.headers(), ReliableHeaders.ORIGINAL_TOPIC);
 		if (this.retryTopic != null) {
 			return this.retryTopic.takes(originalTopic) ? new Verdict(Outcome.MOVE, this.retryTopic.topic())
 					: new Verdict(Outcome.REFUSE, "dead-lettered by another listener of the group than the one "

@@ -13,8 +13,8 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
-import dev.reliablekafka.policy.DelayLevel;
-import dev.reliablekafka.policy.ListenerPolicies;
+import dev.reliablekafka.internal.policy.DelayLevel;
+import dev.reliablekafka.internal.policy.ListenerPolicies;
 import dev.reliablekafka.test.Broker;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -15,10 +15,10 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
-import dev.reliablekafka.health.ForwardFailures;
-import dev.reliablekafka.health.ReliableKafkaHealthIndicator;
-import dev.reliablekafka.metrics.ReliableKafkaMeters;
-import dev.reliablekafka.topics.TopicDepths;
+import dev.reliablekafka.internal.health.ForwardFailures;
+import dev.reliablekafka.internal.health.ReliableKafkaHealthIndicator;
+import dev.reliablekafka.internal.metrics.ReliableKafkaMeters;
+import dev.reliablekafka.internal.topics.TopicDepths;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

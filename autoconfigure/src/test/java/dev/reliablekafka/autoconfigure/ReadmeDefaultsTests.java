@@ -15,9 +15,9 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
-import dev.reliablekafka.policy.ListenerPolicies;
+import dev.reliablekafka.internal.policy.ListenerPolicies;
+import dev.reliablekafka.internal.policy.ListenerPolicy;
 import dev.reliablekafka.test.Broker;
-import dev.reliablekafka.policy.ListenerPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

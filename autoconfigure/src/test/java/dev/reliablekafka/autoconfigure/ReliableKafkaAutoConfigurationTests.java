@@ -15,20 +15,20 @@ import org.springframework.kafka.annotation.BackOff;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.MessageListenerContainer;
-import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
-import dev.reliablekafka.listener.ReliableListenerContainerFactory;
-import dev.reliablekafka.policy.BlockingPolicy;
-import dev.reliablekafka.policy.ListenerPolicies;
-import dev.reliablekafka.policy.ListenerPolicy;
-import dev.reliablekafka.routing.FailureRouter;
-import dev.reliablekafka.routing.RecordForwarder;
+import dev.reliablekafka.internal.listener.ReliableListenerContainerFactory;
+import dev.reliablekafka.internal.policy.BlockingPolicy;
+import dev.reliablekafka.internal.policy.ListenerPolicies;
+import dev.reliablekafka.internal.policy.ListenerPolicy;
+import dev.reliablekafka.internal.routing.FailureRouter;
+import dev.reliablekafka.internal.routing.RecordForwarder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

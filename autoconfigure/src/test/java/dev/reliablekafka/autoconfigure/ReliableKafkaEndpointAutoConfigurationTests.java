@@ -16,9 +16,9 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
-import dev.reliablekafka.actuate.ReliableKafkaEndpoint;
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.deadletter.DeadLetters;
+import dev.reliablekafka.internal.actuate.ReliableKafkaEndpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -8,7 +8,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
 import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.topics.TopicProvisioner;
+import dev.reliablekafka.internal.topics.TopicProvisioner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
-import dev.reliablekafka.routing.FailureHeaders;
 import dev.reliablekafka.ReliableHeaders;
+import dev.reliablekafka.internal.support.HeaderValues;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,7 +55,7 @@ public final class DeadLetterAssertions {
 	 * @return its value
 	 */
 	public static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-		String value = FailureHeaders.text(record.headers(), name);
+		String value = HeaderValues.text(record.headers(), name);
 		assertThat(value).as("header " + name).isNotNull();
 		return value;
 	}

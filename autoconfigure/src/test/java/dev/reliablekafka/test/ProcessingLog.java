@@ -5,8 +5,8 @@ import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import dev.reliablekafka.routing.FailureHeaders;
 import dev.reliablekafka.ReliableHeaders;
+import dev.reliablekafka.internal.support.HeaderValues;
 
 /**
  * What test listeners were handed, in order, with when. Thread-safe.
@@ -25,8 +25,8 @@ public class ProcessingLog {
 	public synchronized int add(String listener, ConsumerRecord<?, ?> record, boolean succeeded) {
 		this.entries.add(new Entry(listener, record.topic(), record.partition(), record.offset(),
 				String.valueOf(record.value()), System.nanoTime(), succeeded,
-				FailureHeaders.text(record.headers(), ReliableHeaders.MESSAGE_ID),
-				FailureHeaders.text(record.headers(), ReliableHeaders.RECONSUME_COUNT)));
+				HeaderValues.text(record.headers(), ReliableHeaders.MESSAGE_ID),
+				HeaderValues.text(record.headers(), ReliableHeaders.RECONSUME_COUNT)));
 		return deliveries(listener, record.partition(), record.offset());
 	}
 

@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.ProducerFactory;
 
-import dev.reliablekafka.routing.RecordForwarder;
+import dev.reliablekafka.internal.routing.RecordForwarder;
 
 /**
  * A deliberately broken forwarder, only with {@code --faults.broken-forwarder=true}: it reports every forward as

@@ -1,8 +1,0 @@
-/**
- * The {@code reliablekafka} actuator endpoint: the reliable listeners and their policies, a group's dead-letter
- * records, and redrives. Active only with Spring Boot's actuator on the classpath.
- */
-@NullMarked
-package dev.reliablekafka.actuate;
-
-import org.jspecify.annotations.NullMarked;

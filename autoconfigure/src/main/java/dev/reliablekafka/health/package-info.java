@@ -1,7 +1,0 @@
-/**
- * The {@code reliableKafka} health contributor: the delay tier scheduler and the forwards of each listener.
- */
-@NullMarked
-package dev.reliablekafka.health;
-
-import org.jspecify.annotations.NullMarked;

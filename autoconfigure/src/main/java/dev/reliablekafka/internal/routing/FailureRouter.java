@@ -1,0 +1,495 @@
+package dev.reliablekafka.internal.routing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.KafkaException;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.support.ExceptionMatcher;
+import org.springframework.kafka.support.KafkaUtils;
+
+import dev.reliablekafka.ReliableHeaders;
+import dev.reliablekafka.internal.blocking.InPlaceRetries;
+import dev.reliablekafka.internal.breaker.OutageBreaker;
+import dev.reliablekafka.internal.container.PartitionBackOff;
+import dev.reliablekafka.internal.container.RecordSeeks;
+import dev.reliablekafka.internal.metrics.DeadLetterReason;
+import dev.reliablekafka.internal.metrics.ReliableEvents;
+import dev.reliablekafka.internal.policy.BlockingPolicy;
+import dev.reliablekafka.internal.policy.DelayLevel;
+import dev.reliablekafka.internal.policy.ListenerPolicy;
+import dev.reliablekafka.internal.policy.RetryTopicPolicy;
+import dev.reliablekafka.internal.support.DurationText;
+import dev.reliablekafka.internal.support.FailureText;
+import dev.reliablekafka.internal.support.HeaderValues;
+
+/**
+ * Decides what happens to a record whose processing failed, by the listener's policy and the exception:
+ * <ul>
+ * <li>not retryable (a poison record, a not-retryable exception): to the dead-letter topic at once;</li>
+ * <li>attempts or retries used up: to the dead-letter topic;</li>
+ * <li>BLOCKING: retried in place after the next back-off, with only its partition waiting;</li>
+ * <li>RETRY_TOPIC: forwarded to the delay tier of its next retry, from where the scheduler hands it to the
+ * group's retry topic when it is due; the records behind it flow on.</li>
+ * </ul>
+ * The record's offset is committed only once the broker acknowledged the forward (in the same transaction when
+ * transactions are on). While forwarding works, a RETRY_TOPIC listener's failed records are sent without waiting
+ * and the listener moves on: the consumer's {@link CommitGate} holds each record's offset back until its forward is
+ * acknowledged, and rewinds the partition to a record whose forward failed. When a forward fails, the record is
+ * retried in place instead, each forward awaited, until one succeeds: it is never skipped. A forward the broker
+ * refuses as too large is tried once more without the failure's stack trace; the key and value are never altered.
+ * <p>
+ * A failed commit ({@link CommitFailedException}, which spring-kafka hands over like a listener failure) is not a
+ * processing failure: it counts no attempt and forwards nothing; the records are delivered again.
+ * <p>
+ * A listener with an {@link OutageBreaker} tells it every retryable failure first; while the breaker is open (or
+ * this failure opened it), the record stays in place as after a failed forward, with no attempt counted, and the
+ * breaker pauses the listener's partitions.
+ */
+public class FailureRouter implements CommonErrorHandler {
+
+	private static final LogAccessor logger = new LogAccessor(FailureRouter.class);
+
+	private final ListenerPolicy policy;
+
+	private final ExceptionMatcher notRetryable;
+
+	private final RecordForwarder forwarder;
+
+	private final InPlaceRetries retries;
+
+	private final PartitionBackOff partitionBackOff;
+
+	private final HeaderTrust headerTrust;
+
+	private final HandOverCommits commits;
+
+	private final ReliableEvents events;
+
+	private final @Nullable OutageBreaker breaker;
+
+	// Records whose forward in a transaction was refused as too large: forwarded without the stack trace next.
+	private final TooLargeRecords tooLarge = new TooLargeRecords();
+
+	// Per consumer thread: the consumers of a concurrent container share the router.
+	private final ThreadLocal<Boolean> forwardingFailed = ThreadLocal.withInitial(() -> false);
+
+	/**
+	 * Create the router of one listener.
+	 * @param policy the listener's policy
+	 * @param forwarder sends records to the dead-letter topic
+	 * @param partitionBackOff makes a partition wait
+	 */
+	public FailureRouter(ListenerPolicy policy, RecordForwarder forwarder, PartitionBackOff partitionBackOff) {
+		this(policy, forwarder, partitionBackOff, ReliableEvents.NONE);
+	}
+
+	/**
+	 * Create the router of one listener that tells what it does with failed records.
+	 * @param policy the listener's policy
+	 * @param forwarder sends records to the dead-letter topic
+	 * @param partitionBackOff makes a partition wait
+	 * @param events told what happens to each failed record
+	 */
+	public FailureRouter(ListenerPolicy policy, RecordForwarder forwarder, PartitionBackOff partitionBackOff,
+			ReliableEvents events) {
+		this(policy, forwarder, partitionBackOff, events, null);
+	}
+
+	/**
+	 * Create the router of one listener with an outage breaker.
+	 * @param policy the listener's policy
+	 * @param forwarder sends records to the dead-letter topic
+	 * @param partitionBackOff makes a partition wait
+	 * @param events told what happens to each failed record
+	 * @param breaker the listener's outage breaker, or {@code null} if it has none
+	 */
+	public FailureRouter(ListenerPolicy policy, RecordForwarder forwarder, PartitionBackOff partitionBackOff,
+			ReliableEvents events, @Nullable OutageBreaker breaker) {
+		this.breaker = breaker;
+		this.policy = policy;
+		this.events = events;
+		this.notRetryable = ExceptionMatcher.forAllowList().addAll(policy.notRetryable()).build();
+		this.notRetryable.setTraverseCauses(true);
+		this.forwarder = forwarder;
+		// BLOCKING keeps its counts durably, so that max-attempts holds across restarts and rebalances.
+		this.retries = new InPlaceRetries(policy.blocking().toBackOff(), policy.retryTopic() == null);
+		this.partitionBackOff = partitionBackOff;
+		this.headerTrust = new HeaderTrust(policy);
+		this.commits = new HandOverCommits(policy.listenerId());
+	}
+
+	/**
+	 * Return the in-place retries of this router, which know the attempt of a record being retried in place.
+	 * @return the in-place retries
+	 */
+	public InPlaceRetries inPlaceRetries() {
+		return this.retries;
+	}
+
+	/**
+	 * Return the listener's outage breaker.
+	 * @return the breaker, or {@code null} if it has none
+	 */
+	public @Nullable OutageBreaker breaker() {
+		return this.breaker;
+	}
+
+	/**
+	 * Whether the container hands this router the failed record and the rest of the poll, to seek them back.
+	 * BLOCKING needs that. RETRY_TOPIC does not while forwarding works: the forwarded record is committed and the
+	 * rest of the poll flows on, which spares a seek and a fetch per failure; once a forward failed, the record
+	 * has to stay in place, so seeking resumes until a forward succeeds again.
+	 */
+	@Override
+	public boolean seeksAfterHandling() {
+		return this.policy.retryTopic() == null || this.forwardingFailed.get();
+	}
+
+	/**
+	 * Hand a failed RETRY_TOPIC record over while forwarding works: sent without waiting where the consumer has a
+	 * commit gate, which commits the record only once the broker acknowledged it (with transactions on, in the
+	 * transaction of the forwards since the last commit).
+	 * @return {@code true} when the record was forwarded or sent on its way, so that the container acknowledges
+	 * it and goes on;
+	 * {@code false} when the forward failed: the container then delivers the record again at once, and this
+	 * router keeps it in place from then on ({@link #seeksAfterHandling()}); {@code false} too when a commit
+	 * failed, so that the record is delivered again
+	 */
+	@Override
+	public boolean handleOne(Exception thrown, ConsumerRecord<?, ?> record, Consumer<?, ?> consumer,
+			MessageListenerContainer container) {
+		takeOver(consumer);
+		if (isCommitFailure(thrown)) {
+			commitFailed(thrown, record);
+			return false; // the container keeps the record and those behind it, and delivers them again
+		}
+		// A record behind a rewound one comes back with it; the breaker hears of it then.
+		if (this.breaker != null && !GatedHandOff.of(consumer, this.forwarder).isRewoundBelow(record)
+				&& keptByBreaker(record, thrown, container)) {
+			return false; // the container keeps it with those behind it until its partition is resumed
+		}
+		InPlaceRetries.Failure failure = this.retries.failed(record);
+		if (safeHandOver(record, thrown, failure, consumer, true)) {
+			this.retries.forget(record);
+			this.commits.handedOver(record, consumer, container);
+			return true;
+		}
+		return false;
+	}
+
+	@Override
+	public void handleRemaining(Exception thrown, List<ConsumerRecord<?, ?>> records, Consumer<?, ?> consumer,
+			MessageListenerContainer container) {
+		// Put the failed record and everything behind it back first, so that nothing below can skip one.
+		RecordSeeks.rewind(records, consumer);
+		takeOver(consumer);
+		ConsumerRecord<?, ?> failed = records.get(0);
+		if (isCommitFailure(thrown)) {
+			commitFailed(thrown, failed);
+			if (!(thrown instanceof CommitFailedException)) {
+				// The listener threw it: the container must not commit the record it failed on.
+				throw new KafkaException("Redelivering " + KafkaUtils.format(failed) + " after a failed commit",
+						KafkaException.Level.DEBUG, FailureText.loggable(thrown));
+			}
+			return;
+		}
+		if (keptByBreaker(failed, thrown, container)) {
+			// Thrown so that the container does not commit the failed record; logged by the container at DEBUG.
+			throw new KafkaException("Keeping " + KafkaUtils.format(failed) + " in place while the outage breaker is "
+					+ "open", KafkaException.Level.DEBUG, FailureText.loggable(thrown));
+		}
+		InPlaceRetries.Failure failure = this.retries.failed(failed, consumer);
+		if (safeHandOver(failed, thrown, failure, consumer, false)) {
+			this.retries.forget(failed);
+			RecordSeeks.seekPast(failed, consumer);
+			this.commits.handedOver(failed, consumer, container);
+			return; // the container now commits the forwarded record, unless the router just did
+		}
+		retryInPlace(failed, consumer, container, failure, thrown, !this.notRetryable.match(thrown));
+	}
+
+	/**
+	 * Tell the outage breaker of a retryable failure (not-retryable and poison records go to the dead-letter topic
+	 * whatever it says).
+	 * @return whether the breaker keeps the record in place
+	 */
+	private boolean keptByBreaker(ConsumerRecord<?, ?> record, Exception thrown, MessageListenerContainer container) {
+		if (this.breaker == null || this.notRetryable.match(thrown)) {
+			return false;
+		}
+		boolean kept = this.breaker.keepsInPlace(record, HeaderValues.unwrap(thrown), container);
+		if (kept) {
+			logger.debug(() -> describe(record) + " failed (" + FailureText.summary(HeaderValues.unwrap(thrown))
+					+ ") while the outage breaker is open; it stays in place");
+		}
+		return kept;
+	}
+
+	/**
+	 * From here on the failed record is this router's: it keeps it in place or forwards it, and the commit gate
+	 * holds commits back accordingly.
+	 */
+	private static void takeOver(Consumer<?, ?> consumer) {
+		ForwardGate gate = ForwardGate.of(consumer);
+		if (gate != null) {
+			gate.processed();
+		}
+	}
+
+	/**
+	 * Whether the container's or the listener's own commit failed: the exception itself, or the one the listener
+	 * threw when its acknowledgement failed. A listener failure that merely has a commit failure among its causes
+	 * (another consumer's) is a processing failure like any other.
+	 */
+	private static boolean isCommitFailure(Exception thrown) {
+		return thrown instanceof CommitFailedException || HeaderValues.unwrap(thrown) instanceof CommitFailedException;
+	}
+
+	/**
+	 * Tell a failed commit apart from a failed listener. spring-kafka hands a {@link CommitFailedException} to
+	 * the error handler as it is: either committing a record the listener processed failed (record ack mode), or
+	 * committing before records kept from an earlier poll did; wrapped when the listener's own acknowledgement
+	 * failed. Either way the records are delivered again: one that was processed may be processed twice, which a
+	 * rebalance would cause anyway, but none is lost, counted as an attempt or forwarded.
+	 */
+	private void commitFailed(Exception thrown, ConsumerRecord<?, ?> record) {
+		logger.warn(() -> describe(record) + ": committing offsets failed (" + FailureText.summary(thrown)
+				+ "), probably because the group rebalanced; this is no processing failure: the record and those "
+				+ "behind it are delivered again");
+	}
+
+	/**
+	 * Hand a failed record over; anything unexpected on the way counts as a failed forward, so that the record
+	 * stays in place instead of escaping the router.
+	 */
+	private boolean safeHandOver(ConsumerRecord<?, ?> failed, Exception thrown, InPlaceRetries.Failure failure,
+			Consumer<?, ?> consumer, boolean pipelined) {
+		// Outside the catch below: a consumer without a commit gate is a programming error, not a failed forward.
+		GatedHandOff handOffs = GatedHandOff.of(consumer, this.forwarder);
+		try {
+			return handOver(failed, thrown, failure, handOffs, pipelined);
+		}
+		catch (RuntimeException ex) {
+			this.forwardingFailed.set(true);
+			this.events.forwardFailed(this.policy);
+			logger.error(FailureText.loggable(ex), () -> describe(failed) + " could not be handed over; it stays in "
+					+ "place and is retried until the hand-over succeeds");
+			return false;
+		}
+	}
+
+	/**
+	 * Forward a failed record to where the policy sends it, if anywhere.
+	 * @param pipelined whether the forward may be sent without waiting, leaving it to the consumer's commit gate
+	 * to hold the record's offset back until the broker acknowledged it
+	 * @return whether the record was handed over (or sent on its way), so that its offset may be committed
+	 */
+	private boolean handOver(ConsumerRecord<?, ?> consumed, Exception thrown, InPlaceRetries.Failure failure,
+			GatedHandOff handOffs, boolean pipelined) {
+		if (handOffs.isRewoundBelow(consumed)) {
+			// Its commit is held below a rewound record and it comes back with it: forwarded then, once.
+			logger.debug(() -> describe(consumed) + " failed behind a rewound record; it is delivered again");
+			return true;
+		}
+		// Reconsume count, message id and origin come from the record only where they were written for this group.
+		ConsumerRecord<?, ?> failed = this.headerTrust.view(consumed);
+		boolean retryable = !this.notRetryable.match(thrown);
+		RetryTopicPolicy retryTopic = this.policy.retryTopic();
+		if (retryTopic == null) {
+			boolean exhausted = this.policy.blocking().isExhausted(failure.failedAttempts());
+			return (!retryable || exhausted) && this.policy.deadLetterEnabled() && deadLetter(failed, thrown,
+					failure.failedAttempts() - 1, failure.firstFailureTime(),
+					retryable ? failure.failedAttempts() + " attempts" : null, handOffs, pipelined);
+		}
+		int reconsumed = HeaderValues.reconsumeCount(failed);
+		boolean handedOver = (!retryable || retryTopic.isExhausted(reconsumed))
+				? deadLetter(failed, thrown, reconsumed, System.currentTimeMillis(),
+						retryable ? (reconsumed + 1) + " deliveries" : null, handOffs, pipelined)
+				: sendToDelayTier(failed, thrown, retryTopic.levelOfRetry(reconsumed + 1), reconsumed + 1, handOffs,
+						pipelined);
+		this.forwardingFailed.set(!handedOver);
+		return handedOver;
+	}
+
+	private boolean sendToDelayTier(ConsumerRecord<?, ?> record, Exception thrown, DelayLevel level, int retry,
+			GatedHandOff handOffs, boolean pipelined) {
+		long now = System.currentTimeMillis();
+		Headers headers = HeaderValues.forFailure(record, this.policy.groupId(), thrown, retry, now);
+		HeaderValues.setDueTime(headers, now + level.delay().toMillis());
+		headers.add(ReliableHeaders.DELAY, Long.toString(level.delay().toMillis()).getBytes(StandardCharsets.UTF_8));
+		return forward(record, level.topic(), headers, handOffs, pipelined, () -> {
+			this.events.forwardedToLevel(this.policy, level);
+			logger.info(() -> describe(record) + " failed (" + FailureText.summary(HeaderValues.unwrap(thrown))
+					+ "); retry " + retry + " of " + this.policy.retryTopic().maxReconsumeTimes() + " in "
+					+ DurationText.of(level.delay()) + " via " + level.topic());
+		});
+	}
+
+	/**
+	 * Send a record to the dead-letter topic.
+	 * @param firstFailureTime when the record first failed, unless it carries that time from an earlier hop
+	 * @param exhaustedAfter how many attempts were used up, or {@code null} if the failure is not retryable
+	 */
+	private boolean deadLetter(ConsumerRecord<?, ?> record, Exception thrown, int reconsumeCount,
+			long firstFailureTime, @Nullable String exhaustedAfter, GatedHandOff handOffs, boolean pipelined) {
+		String topic = this.policy.deadLetterTopic();
+		Headers headers = HeaderValues.forFailure(record, this.policy.groupId(), thrown, reconsumeCount,
+				firstFailureTime);
+		String why = (exhaustedAfter != null) ? "after " + exhaustedAfter : "(not retryable)";
+		DeadLetterReason reason = DeadLetterReason.of(thrown, exhaustedAfter != null);
+		return forward(record, topic, headers, handOffs, pipelined, () -> {
+			this.events.deadLettered(this.policy, reason);
+			if (this.policy.retryTopic() == null) {
+				this.events.inPlaceAttempts(this.policy, reconsumeCount + 1);
+			}
+			logger.error(FailureText.loggable(HeaderValues.unwrap(thrown)),
+					() -> describe(record) + " failed " + why + " and was sent to " + topic);
+		});
+	}
+
+	/**
+	 * Forward a record through its consumer's commit gate, which holds the record's offset back until the broker
+	 * acknowledged the forward and, with transactions on, commits the forward with the offsets of the poll.
+	 * Pipelined, the record is sent without waiting; otherwise (a record retried in place, whose back-off depends on
+	 * the outcome) the acknowledgement is awaited here.
+	 * @param handedOver what to do once the broker acknowledged the forward
+	 * @return whether the record was forwarded or, pipelined, sent on its way
+	 */
+	private boolean forward(ConsumerRecord<?, ?> record, String topic, Headers headers, GatedHandOff handOffs,
+			boolean pipelined, Runnable handedOver) {
+		try {
+			PipelinedForward forward = handOffs.forward(record, topic, headers, this.tooLarge.remove(record), true,
+					outcomes(handedOver));
+			if (pipelined) {
+				handOffs.register(forward, record);
+				return true;
+			}
+			return handOffs.registerAndAwait(forward, record);
+		}
+		catch (RuntimeException ex) {
+			forwardFailed(record, topic, ex);
+			return false;
+		}
+	}
+
+	/**
+	 * What happens once a pipelined forward is resolved; runs on the consumer's thread, when a commit needs it.
+	 * A failed forward makes this router keep failed records in place until a forward succeeds again.
+	 */
+	private PipelinedForward.Outcomes outcomes(Runnable handedOver) {
+		return new PipelinedForward.Outcomes() {
+
+			@Override
+			public void acknowledged(ConsumerRecord<?, ?> record, String topic, boolean brief) {
+				if (brief) {
+					forwardedBrief(record, topic);
+				}
+				handedOver.run();
+			}
+
+			@Override
+			public void failed(ConsumerRecord<?, ?> record, String topic, boolean brief, Throwable cause) {
+				FailureRouter.this.forwardingFailed.set(true);
+				if (!brief && FailureText.causedBy(cause, RecordTooLargeException.class)) {
+					// Refused in a transaction, which it failed: sent without the stack trace when it comes back.
+					FailureRouter.this.tooLarge.add(record);
+					forwardedTooLarge(record, topic);
+				}
+				else if (brief) {
+					tooLarge(record, topic, cause);
+				}
+				else {
+					forwardFailed(record, topic, cause);
+				}
+			}
+
+		};
+	}
+
+	private void forwardFailed(ConsumerRecord<?, ?> record, String topic, Throwable ex) {
+		this.events.forwardFailed(this.policy);
+		logger.error(FailureText.loggable(ex), () -> describe(record) + " could not be forwarded to " + topic
+				+ "; it stays in place and is retried until the forward succeeds");
+	}
+
+	private void forwardedTooLarge(ConsumerRecord<?, ?> record, String topic) {
+		this.events.forwardFailed(this.policy);
+		logger.warn(() -> describe(record) + " was too large for " + topic + " with the failure's stack trace; "
+				+ "it is delivered again and forwarded without it");
+	}
+
+	private void forwardedBrief(ConsumerRecord<?, ?> record, String topic) {
+		logger.warn(() -> describe(record) + " was too large for " + topic + " with the failure's stack trace; "
+				+ "it was forwarded without it");
+	}
+
+	private void tooLarge(ConsumerRecord<?, ?> record, String topic, Throwable ex) {
+		this.events.forwardFailed(this.policy);
+		logger.error(FailureText.loggable(ex), () -> describe(record) + " is too large for " + topic
+				+ " even without the failure's stack trace, so it cannot be forwarded there. It is not skipped: "
+				+ "it stays in place, blocking its partition, and is retried in place with back-off until it is "
+				+ "processed or the forward succeeds. Raise max.message.bytes of " + topic
+				+ " (and the producer's max.request.size) above the record's size.");
+	}
+
+	// The records were put back already.
+	private void retryInPlace(ConsumerRecord<?, ?> failed, Consumer<?, ?> consumer, MessageListenerContainer container,
+			InPlaceRetries.Failure failure, Exception thrown, boolean retryable) {
+		Duration wait = Duration.ofMillis(failure.nextBackOff());
+		this.partitionBackOff.pause(container, new TopicPartition(failed.topic(), failed.partition()), wait);
+		this.retries.keep(failed, failure, consumer, container.getContainerProperties());
+		this.events.retriedInPlace(this.policy);
+		if (!retryable) {
+			logger.error(FailureText.loggable(HeaderValues.unwrap(thrown)), () -> describe(failed)
+					+ " is not retryable but dead-lettering is disabled: it blocks its partition, retried in "
+					+ DurationText.of(wait));
+		}
+		else {
+			logger.warn(() -> describe(failed) + " failed (attempt " + failure.failedAttempts() + " of "
+					+ attempts() + ": " + FailureText.summary(HeaderValues.unwrap(thrown)) + "); retrying in "
+					+ DurationText.of(wait) + " while its partition waits");
+		}
+		// Thrown so that the container does not commit the failed record; logged by the container at DEBUG.
+		throw new KafkaException("Retrying " + KafkaUtils.format(failed) + " in place", KafkaException.Level.DEBUG,
+				FailureText.loggable(thrown));
+	}
+
+	private String attempts() {
+		int max = this.policy.blocking().maxAttempts();
+		return (max == BlockingPolicy.UNLIMITED) ? "unlimited" : Integer.toString(max);
+	}
+
+	private String describe(ConsumerRecord<?, ?> record) {
+		return "Reliable listener '" + this.policy.listenerId() + "': record " + KafkaUtils.format(record);
+	}
+
+	@Override
+	public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions,
+			Runnable publishPause) {
+		this.retries.forget(partitions);
+		if (this.breaker != null) {
+			this.breaker.assigned(partitions);
+		}
+	}
+
+	@Override
+	public void handleOtherException(Exception thrown, Consumer<?, ?> consumer, MessageListenerContainer container,
+			boolean batchListener) {
+		logger.error(FailureText.loggable(thrown), () -> "Reliable listener '" + this.policy.listenerId()
+				+ "': consumer error (" + FailureText.summary(thrown) + ")");
+	}
+
+}

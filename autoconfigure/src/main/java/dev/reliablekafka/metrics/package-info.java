@@ -1,8 +1,0 @@
-/**
- * What Reliable Kafka does with failed records, as events ({@link dev.reliablekafka.metrics.ReliableEvents}), and
- * their Micrometer meters under {@code reliable.kafka.*}, registered only when Micrometer is present.
- */
-@NullMarked
-package dev.reliablekafka.metrics;
-
-import org.jspecify.annotations.NullMarked;

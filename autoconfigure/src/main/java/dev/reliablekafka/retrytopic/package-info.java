@@ -1,7 +1,0 @@
-/**
- * RETRY_TOPIC mode: delay tiers and the scheduler that hands due records to each group's retry topic.
- */
-@NullMarked
-package dev.reliablekafka.retrytopic;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,144 @@
+package dev.reliablekafka.internal.breaker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+import dev.reliablekafka.annotation.ReliableListener;
+import dev.reliablekafka.annotation.ReliableMode;
+import dev.reliablekafka.internal.metrics.ReliableEvents;
+import dev.reliablekafka.internal.policy.ListenerPolicy;
+import dev.reliablekafka.test.Broker;
+import dev.reliablekafka.test.KafkaTestClient;
+import dev.reliablekafka.test.ReliableTestApp;
+import dev.reliablekafka.test.SimulatedDeadlockException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A BLOCKING listener over 4 partitions whose dependency is down for 3 s: the breaker opens and pauses all four
+ * partitions at once instead of backing each one off, failures while it is open count no attempt (the records,
+ * allowed 3 attempts, are not dead-lettered), and once the dependency is back every record is processed once, in
+ * order within its partition.
+ */
+class BlockingOutageTests {
+
+	private static final int PARTITIONS = 4;
+
+	private static final int RECORDS = 200;
+
+	@Test
+	void allPartitionsWaitWhileOpenAndOrderIsKept() {
+		try (KafkaTestClient kafka = new KafkaTestClient(Broker.EMBEDDED)) {
+			String topic = kafka.createTopic(KafkaTestClient.unique("OrderTopic"), PARTITIONS);
+			String group = KafkaTestClient.unique("order-service");
+			for (int i = 0; i < RECORDS; i++) {
+				kafka.send(topic, i % PARTITIONS, "order-" + i, "order-" + i);
+			}
+			try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OrderService.class,
+					"test.topic=" + topic, "test.group=" + group, "test.outage=3000",
+					"reliable.kafka.listeners.orders.blocking.initial-interval=50ms",
+					"reliable.kafka.listeners.orders.blocking.max-attempts=3",
+					"reliable.kafka.listeners.orders.breaker.enabled=true",
+					"reliable.kafka.listeners.orders.breaker.window=20",
+					"reliable.kafka.listeners.orders.breaker.min-failures=4",
+					"reliable.kafka.listeners.orders.breaker.wait=700ms",
+					"reliable.kafka.listeners.orders.breaker.max-wait=700ms")) {
+				OrderService service = context.getBean(OrderService.class);
+				OutageBreaker breaker = context.getBean(OutageBreakers.class).find("orders");
+				MessageListenerContainer container = context.getBean(KafkaListenerEndpointRegistry.class)
+					.getListenerContainer("orders");
+				// While open, every partition of the container is paused, not only the failing ones.
+				await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+					Collection<TopicPartition> assigned = container.getAssignedPartitions();
+					return breaker.state() == OutageBreaker.State.OPEN && assigned != null
+							&& assigned.size() == PARTITIONS && assigned.stream().allMatch(container::isPartitionPaused);
+				});
+				await().atMost(Duration.ofSeconds(60)).until(() -> service.processed.size() == RECORDS);
+				assertThat(breaker.state()).isEqualTo(OutageBreaker.State.CLOSED);
+				Transitions transitions = context.getBean(Transitions.class);
+				assertThat(transitions.opened).hasValue(1);
+				assertThat(transitions.closed).hasValue(1);
+				assertThat(BreakerTopics.count(kafka, "dlq." + group)).isZero();
+				// Order kept: each partition's records processed once, in offset order.
+				service.byPartition.forEach((partition, offsets) -> {
+					List<Long> sorted = new ArrayList<>(offsets);
+					sorted.sort(Long::compare);
+					assertThat(offsets).as("partition " + partition).isEqualTo(sorted).doesNotHaveDuplicates();
+				});
+				assertThat(service.byPartition.values().stream().mapToInt(List::size).sum()).isEqualTo(RECORDS);
+			}
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OrderService {
+
+		final List<String> processed = new CopyOnWriteArrayList<>();
+
+		final Map<Integer, List<Long>> byPartition = new ConcurrentHashMap<>();
+
+		private final AtomicLong outageEnds = new AtomicLong();
+
+		private final long outageMillis;
+
+		OrderService(Environment environment) {
+			this.outageMillis = Long.parseLong(environment.getRequiredProperty("test.outage"));
+		}
+
+		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
+				mode = ReliableMode.BLOCKING)
+		void onOrder(ConsumerRecord<String, String> record) {
+			this.outageEnds.compareAndSet(0, System.nanoTime() + Duration.ofMillis(this.outageMillis).toNanos());
+			if (System.nanoTime() < this.outageEnds.get()) {
+				throw new SimulatedDeadlockException("Database unavailable");
+			}
+			this.byPartition.computeIfAbsent(record.partition(), partition -> new CopyOnWriteArrayList<>())
+				.add(record.offset());
+			this.processed.add(record.value());
+		}
+
+		@Bean
+		Transitions transitions() {
+			return new Transitions();
+		}
+
+	}
+
+	static class Transitions implements ReliableEvents {
+
+		final AtomicInteger opened = new AtomicInteger();
+
+		final AtomicInteger closed = new AtomicInteger();
+
+		@Override
+		public void breakerOpened(ListenerPolicy listener) {
+			this.opened.incrementAndGet();
+		}
+
+		@Override
+		public void breakerClosed(ListenerPolicy listener) {
+			this.closed.incrementAndGet();
+		}
+
+	}
+
+}
