@@ -60,6 +60,7 @@ import dev.reliablekafka.internal.routing.CommitGate;
 import dev.reliablekafka.internal.routing.FailureRouter;
 import dev.reliablekafka.internal.routing.RecordForwarder;
 import dev.reliablekafka.internal.routing.TransactionalIdFencing;
+import dev.reliablekafka.internal.support.DurationText;
 import dev.reliablekafka.internal.topics.TopicNaming;
 import dev.reliablekafka.internal.topics.TopicProvisioner;
 import dev.reliablekafka.internal.topics.TopicRequirement;
@@ -187,7 +188,13 @@ public final class ReliableKafkaAutoConfiguration {
 			scheduler.setAuthExceptionRetryInterval(authRetry);
 		}
 		kafkaAdmin.ifAvailable(admin -> scheduler.setAdminConfig(admin.getConfigurationProperties()));
-		scheduler.setUnavailableTopicPatience(properties.getTopics().getUnavailablePatience());
+		Duration patience = properties.getTopics().getUnavailablePatience();
+		if (patience.isNegative()) {
+			throw new ReliableKafkaConfigurationException(null, "reliable.kafka.topics.unavailable-patience",
+					"is " + DurationText.of(patience) + " but must not be negative",
+					"Set 0s to move records on at once, or how long they may wait, e.g. 5m.");
+		}
+		scheduler.setUnavailableTopicPatience(patience);
 		scheduler.setEvents(ReliableEvents.of(events.orderedStream().toList()));
 		// Metrics listeners of the application's consumer factory see the scheduler's consumers too.
 		scheduler.setConsumerListeners(consumerListeners(consumerFactory.getObject()));

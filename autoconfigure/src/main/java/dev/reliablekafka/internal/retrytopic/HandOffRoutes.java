@@ -43,6 +43,9 @@ class HandOffRoutes {
 
 	private static final String SCHEDULER = "delay-tier-scheduler";
 
+	/** Records waiting for a topic try it about every second; a pause this long means nobody found it unavailable. */
+	private static final long MIN_OUTAGE_GAP_MILLIS = 10_000;
+
 	private final TopicNaming naming;
 
 	private final TopicChecks topics;
@@ -54,8 +57,8 @@ class HandOffRoutes {
 	/** Per partition, the record whose last hand-off failed for good, and why: routed elsewhere when it is back. */
 	private final Map<TopicPartition, Verdict> verdicts = new HashMap<>();
 
-	/** Per topic that may come back, since when it has been found missing or refusing writes. */
-	private final Map<String, Long> unavailableSince = new HashMap<>();
+	/** Per topic that may come back, since when it has been found missing or refusing writes, and when last. */
+	private final Map<String, Outage> outages = new HashMap<>();
 
 	/**
 	 * Create the routes.
@@ -98,7 +101,8 @@ class HandOffRoutes {
 			if (status.mayComeBack() && waitFor(retryTopic, status.describe(retryTopic))) {
 				return null;
 			}
-			return elsewhere(record, gaveUp(retryTopic, status.describe(retryTopic)), false);
+			String reason = status.describe(retryTopic);
+			return elsewhere(record, status.mayComeBack() ? gaveUp(retryTopic, reason) : reason, false);
 		}
 		return new Forward(record, retryTopic, record.headers());
 	}
@@ -157,17 +161,49 @@ class HandOffRoutes {
 	 */
 	private boolean waitFor(String topic, String reason) {
 		long now = System.currentTimeMillis();
-		Long since = this.unavailableSince.putIfAbsent(topic, now);
-		if (since == null && !this.patience.isZero()) {
-			logger.warn(() -> reason + ": delay tier records bound for it wait up to " + DurationText.of(this.patience)
-					+ " for it to come back");
+		Outage outage = this.outages.get(topic);
+		// Not found unavailable for longer than the patience (and than a few tries take): it came back meanwhile.
+		if (outage == null || now - outage.lastSeen() > Math.max(this.patience.toMillis(), MIN_OUTAGE_GAP_MILLIS)) {
+			outage = new Outage(now, now);
+			if (!this.patience.isZero()) {
+				logger.warn(() -> reason + ": delay tier records bound for it wait up to "
+						+ DurationText.of(this.patience) + " for it to come back");
+			}
 		}
-		return now - ((since != null) ? since : now) < this.patience.toMillis();
+		this.outages.put(topic, new Outage(outage.since(), now));
+		return now - outage.since() < this.patience.toMillis();
 	}
 
 	private String gaveUp(String topic, String reason) {
-		return this.unavailableSince.containsKey(topic) && !this.patience.isZero()
+		return this.outages.containsKey(topic) && !this.patience.isZero()
 				? reason + " (for longer than " + DurationText.of(this.patience) + ")" : reason;
+	}
+
+	/**
+	 * Return whether a record's hand-off goes to a topic that records are waiting for: with transactions on, it is
+	 * handed over alone, so that its topic's refusal does not undo the hand-offs of other partitions.
+	 * @param record a delay tier record
+	 * @return whether its retry topic, or the dead-letter topic it is routed to, is missing or refusing writes
+	 */
+	boolean awaitsTopic(ConsumerRecord<?, ?> record) {
+		if (this.outages.isEmpty()) {
+			return false;
+		}
+		String group = HeaderValues.text(record.headers(), ReliableHeaders.GROUP);
+		if (group == null || group.isBlank()) {
+			return false;
+		}
+		Verdict verdict = this.verdicts.get(partition(record));
+		if (verdict != null && verdict.offset() == record.offset()) {
+			String deadLetterTopic = deadLetterTopic(group);
+			return !verdict.deadLetterFailed() && deadLetterTopic != null && this.outages.containsKey(deadLetterTopic);
+		}
+		try {
+			return this.outages.containsKey(this.naming.retryTopic(group));
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
 	}
 
 	private void condemn(Forward forward, String reason) {
@@ -191,7 +227,7 @@ class HandOffRoutes {
 	 */
 	void handedOver(TopicPartition partition, long next, String topic) {
 		this.verdicts.computeIfPresent(partition, (key, verdict) -> (verdict.offset() < next) ? null : verdict);
-		if (this.unavailableSince.remove(topic) != null) {
+		if (this.outages.remove(topic) != null) {
 			logger.info(() -> topic + " takes delay tier records again");
 		}
 	}
@@ -302,6 +338,9 @@ class HandOffRoutes {
 	}
 
 	private record Verdict(long offset, String reason, boolean deadLetterFailed) {
+	}
+
+	private record Outage(long since, long lastSeen) {
 	}
 
 }

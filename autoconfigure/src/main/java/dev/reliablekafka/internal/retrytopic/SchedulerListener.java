@@ -184,10 +184,11 @@ public class SchedulerListener implements BatchConsumerAwareMessageListener<byte
 	/**
 	 * With transactions on, a record whose last hand-off failed in a transaction with others, for a reason that
 	 * may be its own or another's (a transactional producer fails every send after the first failure with that
-	 * failure): it is handed over alone before its failure is believed.
+	 * failure): it is handed over alone before its failure is believed. So is a due record bound for a topic that
+	 * records are waiting for (missing or refusing writes), whose refusal would undo the others' hand-offs.
 	 */
 	private @Nullable ConsumerRecord<byte[], byte[]> toTryAlone(List<ConsumerRecord<byte[], byte[]>> records) {
-		if (this.failures.isEmpty() || !this.forwarder.isTransactional()) {
+		if (!this.forwarder.isTransactional()) {
 			return null;
 		}
 		Set<TopicPartition> seen = new HashSet<>();
@@ -199,6 +200,13 @@ public class SchedulerListener implements BatchConsumerAwareMessageListener<byte
 			if (failure != null && failure.offset() == record.offset() && !failure.alone()
 					&& this.routes.diagnose(failure.forward()) == HandOffRoutes.Diagnosis.TRY_ALONE) {
 				return record;
+			}
+			// Its topic refused the last record sent there: if it still does, it must undo no other hand-off.
+			if (failure == null && this.routes.awaitsTopic(record)) {
+				Long dueTime = DueTimes.dueTime(record);
+				if (dueTime == null || dueTime <= System.currentTimeMillis()) {
+					return record;
+				}
 			}
 		}
 		return null;

@@ -1,7 +1,10 @@
 package dev.reliablekafka.internal.retrytopic;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -64,6 +67,27 @@ class SchedulerRefusedRetryTopicTests {
 		}
 	}
 
+	@Test
+	void aLaterOutageOfTheSameTopicIsWaitedForAfresh() {
+		long now = System.currentTimeMillis();
+		try (SchedulerContainer scheduler = new SchedulerContainer().record("record 0", "orders", now - 1)
+			.record("record 1", "orders", now + 14_000)
+			.patience(Duration.ofSeconds(1))) {
+			scheduler.start(Duration.ofSeconds(30));
+			Answers answers = new Answers(scheduler);
+			await().atMost(Duration.ofSeconds(45)).until(() -> {
+				answers.answer(true);
+				return scheduler.commits().contains(2L);
+			});
+
+			// Record 1 came due long after the topic was last found refusing: its own wait starts anew.
+			assertThat(answers.refusedOf("record 1")).as("tries of record 1 before it moved on")
+				.isGreaterThanOrEqualTo(2);
+			assertThat(scheduler.producer.history().stream().filter(record -> record.topic().equals("dlq.orders")))
+				.hasSize(2);
+		}
+	}
+
 	/**
 	 * Answers the scheduler's sends in order: refuses those to the retry topic while told to, acknowledges the rest.
 	 */
@@ -75,8 +99,14 @@ class SchedulerRefusedRetryTopicTests {
 
 		private int refused;
 
+		private final Map<String, Integer> refusedByValue = new HashMap<>();
+
 		Answers(SchedulerContainer scheduler) {
 			this.scheduler = scheduler;
+		}
+
+		int refusedOf(String value) {
+			return this.refusedByValue.getOrDefault(value, 0);
 		}
 
 		void answer(boolean refuse) {
@@ -85,6 +115,8 @@ class SchedulerRefusedRetryTopicTests {
 				ProducerRecord<byte[], byte[]> next = sent.get(this.answered++);
 				if (refuse && next.topic().equals(RETRY_TOPIC)) {
 					this.refused++;
+					this.refusedByValue.merge(new String(next.value(), StandardCharsets.UTF_8), 1,
+							Integer::sum);
 					this.scheduler.failNext(new TopicAuthorizationException(Set.of(RETRY_TOPIC)));
 				}
 				else {
