@@ -9,12 +9,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 
 /**
@@ -29,9 +32,6 @@ import org.springframework.kafka.core.ProducerFactory;
 final class TransactionalHandOff {
 
 	private static final LogAccessor logger = new LogAccessor(TransactionalHandOff.class);
-
-	/** Spares the broker a burst of retries when a commit fails at once with a time-out. */
-	private static final long COMMIT_RETRY_INTERVAL_MILLIS = 100;
 
 	private final ProducerFactory<byte[], byte[]> producerFactory;
 
@@ -150,50 +150,57 @@ final class TransactionalHandOff {
 
 	/**
 	 * Commit, retrying a commit that timed out, as Kafka's contract says, for up to the forward timeout after the
-	 * first time-out (with {@code max.block.ms} of the forward timeout, one more attempt).
+	 * first time-out (with {@code max.block.ms} of the forward timeout, one more attempt); see
+	 * {@link CommitRetryPolicy}.
 	 * @return {@code null} when committed, or the last exception when a commit timed out and the outcome is
 	 * unknown
 	 * @throws ForwardingFailedException when the commit failed without having timed out: it never took effect
 	 */
 	private @Nullable RuntimeException commit(Producer<byte[], byte[]> producer) {
-		long deadline = 0;
-		@Nullable RuntimeException timedOut = null;
-		while (true) {
-			try {
+		CommitRetryPolicy policy = new CommitRetryPolicy(this.timeout);
+		try {
+			new RetryTemplate(policy).execute(() -> {
 				producer.commitTransaction();
 				return null;
-			}
-			catch (TimeoutException ex) {
-				if (timedOut == null) {
-					deadline = System.nanoTime() + this.timeout.toNanos();
-				}
-				else if (System.nanoTime() - deadline >= 0) {
-					return ex;
-				}
-				timedOut = ex;
-				logger.warn(() -> "A transaction commit timed out (" + ex.getMessage() + "); it may still complete "
-						+ "and is retried");
-				try {
-					Thread.sleep(COMMIT_RETRY_INTERVAL_MILLIS);
-				}
-				catch (InterruptedException interrupted) {
-					return new InterruptException(interrupted);
-				}
-			}
-			catch (InterruptException ex) {
-				return ex; // retrying would fail at once; the outcome is read from the broker instead
-			}
-			catch (RuntimeException ex) {
-				if (timedOut != null) {
-					// An earlier attempt may have reached the broker: this error does not tell what became of it.
-					ex.addSuppressed(timedOut);
-					return ex;
-				}
-				// Not taken by the broker; the producer is in error and is closed rather than aborted, as
-				// KafkaTemplate does: the broker aborts the transaction.
-				throw new ForwardingFailedException("The commit failed: " + ex, ex);
-			}
+			});
+			return null;
 		}
+		catch (RetryException retries) {
+			return unresolved(retries.getLastException(), policy);
+		}
+	}
+
+	/**
+	 * Tell what the last failure of a commit means once it is not retried any more.
+	 */
+	private static RuntimeException unresolved(Throwable last, CommitRetryPolicy policy) {
+		if (last instanceof Error error) {
+			throw error;
+		}
+		if (last instanceof TimeoutException timedOut) {
+			if (!policy.retryDue()) {
+				return timedOut; // still timing out at the deadline
+			}
+			// Not retried although due: the wait before the next try was interrupted.
+			InterruptException interrupted = new InterruptException("Interrupted while waiting to retry a commit "
+					+ "that timed out");
+			interrupted.addSuppressed(timedOut);
+			return interrupted;
+		}
+		if (last instanceof InterruptException interrupted) {
+			return interrupted; // retrying would fail at once; the outcome is read from the broker instead
+		}
+		RuntimeException ex = (last instanceof RuntimeException runtime) ? runtime
+				: new KafkaException("The commit failed", last);
+		TimeoutException timedOut = policy.timedOut();
+		if (timedOut != null) {
+			// An earlier attempt may have reached the broker: this error does not tell what became of it.
+			ex.addSuppressed(timedOut);
+			return ex;
+		}
+		// Not taken by the broker; the producer is in error and is closed rather than aborted, as KafkaTemplate
+		// does: the broker aborts the transaction.
+		throw new ForwardingFailedException("The commit failed: " + ex, ex);
 	}
 
 	private static void close(Producer<byte[], byte[]> producer) {
