@@ -65,6 +65,7 @@ final class HeldPartitions {
 				this.reading.add(partition);
 			}
 			else {
+				// Nothing to read: paused for the rest of the run, not held back for a while (no container, no rewind).
 				this.consumer.pause(List.of(partition));
 			}
 		}

@@ -10,10 +10,10 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
+
+import dev.reliablekafka.internal.routing.RecordForwarder;
 
 /**
  * The records a redrive has sent since it last committed, until the broker answers for them. A record is written
@@ -43,8 +43,9 @@ final class RedriveSends {
 	 */
 	void send(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, @Nullable String messageId,
 			String target) {
-		Future<RecordMetadata> future = this.producer.send(new ProducerRecord<>(target, null, null, record.key(),
-				record.value(), RedriveCount.incremented(record.headers())));
+		// Its own producer, not the forwarder's: never transactional (no consumer transaction to join), one per run.
+		Future<?> future = RecordForwarder.send(this.producer, record, target,
+				RedriveCount.incremented(record.headers()));
 		this.sent.add(new Sent(partition, record, messageId, target, future, null));
 	}
 
@@ -92,7 +93,7 @@ final class RedriveSends {
 	 * @param failure why it was not acknowledged, or {@code null}
 	 */
 	record Sent(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, @Nullable String messageId,
-			String target, Future<RecordMetadata> future, @Nullable Throwable failure) {
+			String target, Future<?> future, @Nullable Throwable failure) {
 
 	}
 

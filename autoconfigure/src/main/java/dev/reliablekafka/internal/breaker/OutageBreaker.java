@@ -314,15 +314,13 @@ public final class OutageBreaker {
 
 	private void pause(MessageListenerContainer current, TopicPartition partition) {
 		// An in-place back-off ending while the breaker holds the partition must not resume it.
-		this.partitionBackOff.hold(current, partition);
-		current.pausePartition(partition);
+		this.partitionBackOff.pauseUntilReleased(current, partition);
 		this.paused.add(partition);
 	}
 
 	private void resume(MessageListenerContainer current, TopicPartition partition) {
 		this.paused.remove(partition);
 		this.partitionBackOff.release(current, partition);
-		current.resumePartition(partition);
 	}
 
 	private void resumeAll(MessageListenerContainer current) {

@@ -2,6 +2,7 @@ package dev.reliablekafka.internal.container;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
@@ -18,8 +22,13 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
- * Makes one partition wait: pauses it in the listener container and resumes it when the wait is over. The
- * consumer keeps polling meanwhile, so its other partitions flow and a wait longer than
+ * The one way a partition of a listener container is held back, by both modes, the delay tier scheduler and the
+ * outage breaker: {@linkplain #holdBack rewound} to the record it must deliver again and paused until a time, or
+ * {@linkplain #pauseUntilReleased paused until released}. Rewinding comes first, so that the partition never
+ * resumes at a position past that record.
+ * <p>
+ * A wait pauses the partition in the listener container and resumes it when the wait is over. The consumer keeps
+ * polling meanwhile, so its other partitions flow and a wait longer than
  * {@code max.poll.interval.ms} causes no rebalance; resuming wakes the consumer so the retry is not delayed by
  * the poll timeout, and the consumer's fetches are kept short around the end of the wait
  * ({@link BackOffFetchWait}) so that the partition is not fetched again only after the broker held the fetch in
@@ -54,7 +63,39 @@ public class PartitionBackOff implements DisposableBean {
 	}
 
 	/**
-	 * Pause a partition for a while; a wait already running for it is replaced by this one.
+	 * Hold a partition back: rewind it to the record to deliver again, then make it wait. A seek that fails
+	 * propagates, and nothing is paused then.
+	 * @param consumer the container's consumer, on its own thread
+	 * @param container the container consuming the partition
+	 * @param partition the partition
+	 * @param offset the offset of the record to deliver again
+	 * @param wait how long it waits before the record comes back; no pause when zero, only the rewind
+	 */
+	public void holdBack(Consumer<?, ?> consumer, MessageListenerContainer container, TopicPartition partition,
+			long offset, Duration wait) {
+		consumer.seek(partition, offset);
+		pause(container, partition, wait);
+	}
+
+	/**
+	 * Hold back every partition of a poll: rewind each to its first record (as spring-kafka's error handlers
+	 * seek, a partition that cannot be rewound is logged), then make each wait.
+	 * @param records the records of the poll
+	 * @param consumer the container's consumer, on its own thread
+	 * @param container the container consuming the partitions
+	 * @param wait how long they wait before their records come back
+	 */
+	public void holdBack(ConsumerRecords<?, ?> records, Consumer<?, ?> consumer, MessageListenerContainer container,
+			Duration wait) {
+		List<ConsumerRecord<?, ?>> polled = new ArrayList<>();
+		records.forEach(polled::add);
+		RecordSeeks.rewind(polled, consumer);
+		records.partitions().forEach(partition -> pause(container, partition, wait));
+	}
+
+	/**
+	 * Make a partition wait that was rewound already (by a caller that had to put its records back before anything
+	 * else, or by the commit gate); a wait already running for it is replaced by this one.
 	 * @param container the container consuming the partition
 	 * @param partition the partition
 	 * @param wait how long it waits; nothing is paused when zero
@@ -113,21 +154,24 @@ public class PartitionBackOff implements DisposableBean {
 	}
 
 	/**
-	 * Hold a partition for someone who paused it for longer (an outage breaker): its wait, if any, is forgotten,
-	 * and no wait ending resumes it until it is {@linkplain #release released}.
+	 * Pause a partition for as long as its holder (an outage breaker) needs, until it is
+	 * {@linkplain #release released}: its wait, if any, is forgotten, and no wait ending resumes it meanwhile.
+	 * Nothing is rewound: the holder's records are kept in place by whoever handles them.
 	 * @param container the container consuming the partition
 	 * @param partition the partition
 	 */
-	public void hold(MessageListenerContainer container, TopicPartition partition) {
+	public void pauseUntilReleased(MessageListenerContainer container, TopicPartition partition) {
 		Paused paused = new Paused(container, partition);
 		synchronized (this.latest) {
 			this.latest.remove(paused);
 			this.held.add(paused);
 		}
+		container.pausePartition(partition);
 	}
 
 	/**
-	 * Let waits resume a held partition again; the holder resumes it itself.
+	 * Release a partition {@linkplain #pauseUntilReleased paused until released} and resume it now, even if a wait
+	 * started since is still running; waits resume it again from then on.
 	 * @param container the container consuming the partition
 	 * @param partition the partition
 	 */
@@ -135,6 +179,7 @@ public class PartitionBackOff implements DisposableBean {
 		synchronized (this.latest) {
 			this.held.remove(new Paused(container, partition));
 		}
+		container.resumePartition(partition);
 	}
 
 	/**

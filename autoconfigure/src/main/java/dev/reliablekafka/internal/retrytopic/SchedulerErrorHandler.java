@@ -1,10 +1,6 @@
 package dev.reliablekafka.internal.retrytopic;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 
 import org.springframework.core.log.LogAccessor;
@@ -12,7 +8,6 @@ import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 import dev.reliablekafka.internal.container.PartitionBackOff;
-import dev.reliablekafka.internal.container.RecordSeeks;
 import dev.reliablekafka.internal.support.DurationText;
 
 /**
@@ -28,7 +23,7 @@ public class SchedulerErrorHandler implements CommonErrorHandler {
 
 	/**
 	 * Create the handler.
-	 * @param partitionBackOff pauses and resumes partitions
+	 * @param partitionBackOff holds the partitions of a failed poll back
 	 */
 	public SchedulerErrorHandler(PartitionBackOff partitionBackOff) {
 		this.partitionBackOff = partitionBackOff;
@@ -49,11 +44,7 @@ public class SchedulerErrorHandler implements CommonErrorHandler {
 			MessageListenerContainer container, Runnable invokeListener) {
 		logger.error(thrown, () -> "Delay tier scheduler: could not hand over the records of " + data.partitions()
 				+ "; trying again in " + DurationText.of(SchedulerListener.FORWARD_RETRY_INTERVAL));
-		List<ConsumerRecord<?, ?>> records = new ArrayList<>();
-		data.forEach(records::add);
-		RecordSeeks.rewind(records, consumer);
-		data.partitions().forEach(partition -> this.partitionBackOff.pause(container, partition,
-				SchedulerListener.FORWARD_RETRY_INTERVAL));
+		this.partitionBackOff.holdBack(data, consumer, container, SchedulerListener.FORWARD_RETRY_INTERVAL);
 	}
 
 	@Override

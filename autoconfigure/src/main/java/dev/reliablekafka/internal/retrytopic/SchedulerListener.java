@@ -78,7 +78,7 @@ public class SchedulerListener implements BatchConsumerAwareMessageListener<byte
 	 * Create the listener.
 	 * @param forwarder sends the due records
 	 * @param routes decides where each due record goes
-	 * @param partitionBackOff pauses a partition until its next record is due
+	 * @param partitionBackOff holds a partition back until its next record is due
 	 */
 	SchedulerListener(RecordForwarder forwarder, HandOffRoutes routes, PartitionBackOff partitionBackOff) {
 		this.forwarder = forwarder;
@@ -164,20 +164,18 @@ public class SchedulerListener implements BatchConsumerAwareMessageListener<byte
 			// Undone with no hand-off failing: the transaction itself did not commit. Not again at once.
 			logger.warn(() -> "The hand-offs of " + this.undone + " did not commit; trying again in "
 					+ DurationText.of(FORWARD_RETRY_INTERVAL));
-			this.undone.forEach(partition -> pause(partition, FORWARD_RETRY_INTERVAL));
+			// The gate rewound them already: they only wait.
+			this.undone.forEach(partition -> this.partitionBackOff.pause(container(), partition,
+					FORWARD_RETRY_INTERVAL));
 		}
-		stopped.forEach((partition, offset) -> {
-			consumer.seek(partition, offset);
-			if (later.contains(partition)) {
-				pause(partition, FORWARD_RETRY_INTERVAL);
-			}
-		});
+		stopped.forEach((partition, offset) -> holdBack(consumer, partition, offset,
+				later.contains(partition) ? FORWARD_RETRY_INTERVAL : Duration.ZERO));
 		waiting.forEach((partition, head) -> {
 			if (stopped.containsKey(partition) || this.undone.contains(partition)) {
 				return; // rewound to an earlier record that was not handed over
 			}
-			consumer.seek(partition, head.offset());
-			pause(partition, Duration.ofMillis(Math.max(1, dueTime(head) - System.currentTimeMillis())));
+			holdBack(consumer, partition, head.offset(),
+					Duration.ofMillis(Math.max(1, dueTime(head) - System.currentTimeMillis())));
 		});
 	}
 
@@ -330,12 +328,17 @@ public class SchedulerListener implements BatchConsumerAwareMessageListener<byte
 		}
 	}
 
-	private void pause(TopicPartition partition, Duration wait) {
+	// Rewound to the record, then waiting (not at all when the wait is zero).
+	private void holdBack(Consumer<?, ?> consumer, TopicPartition partition, long offset, Duration wait) {
+		this.partitionBackOff.holdBack(consumer, container(), partition, offset, wait);
+	}
+
+	private MessageListenerContainer container() {
 		MessageListenerContainer target = this.container;
 		if (target == null) {
 			throw new IllegalStateException("The scheduler's listener was not given its container");
 		}
-		this.partitionBackOff.pause(target, partition, wait);
+		return target;
 	}
 
 	/** What became of a due record: sent, or not, its partition rewound to it (and waiting first: LATER). */

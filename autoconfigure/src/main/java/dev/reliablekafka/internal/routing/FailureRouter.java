@@ -445,7 +445,8 @@ public class FailureRouter implements CommonErrorHandler {
 				+ " (and the producer's max.request.size) above the record's size.");
 	}
 
-	// The records were put back already.
+	// The records were put back first thing in handleRemaining, before anything could move past them: the
+	// partition only waits now.
 	private void retryInPlace(ConsumerRecord<?, ?> failed, Consumer<?, ?> consumer, MessageListenerContainer container,
 			InPlaceRetries.Failure failure, Exception thrown, boolean retryable) {
 		Duration wait = Duration.ofMillis(failure.nextBackOff());

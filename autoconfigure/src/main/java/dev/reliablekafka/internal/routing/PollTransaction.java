@@ -46,7 +46,7 @@ final class PollTransaction {
 	 */
 	CompletableFuture<?> send(ConsumerRecord<?, ?> record, String topic, Headers headers) {
 		this.firstForwarded.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
-		return this.forwarder.send(this.producer, record, topic, headers);
+		return RecordForwarder.send(this.producer, record, topic, headers);
 	}
 
 	/**

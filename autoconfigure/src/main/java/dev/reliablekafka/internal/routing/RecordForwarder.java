@@ -16,7 +16,8 @@ import org.springframework.kafka.core.ProducerFactory;
 /**
  * Sends a consumed record to another topic with exactly the key and value bytes its producer wrote, without
  * waiting: the record's offset is committed only once the broker has acknowledged it, which the consumer's
- * {@link CommitGate} sees to (see {@link GatedHandOff}, the one way records are handed over).
+ * {@link CommitGate} sees to (see {@link GatedHandOff}, the one way records are handed over). Every record the
+ * library writes to Kafka is sent here, a dead-letter redrive's too.
  */
 public class RecordForwarder implements DisposableBean {
 
@@ -62,15 +63,17 @@ public class RecordForwarder implements DisposableBean {
 	}
 
 	/**
-	 * Forward a record in the open transaction of a producer, without waiting for the broker's acknowledgement.
-	 * @param producer a transactional producer in a transaction
+	 * Forward a record with a producer the caller owns, without waiting for the broker's acknowledgement: a
+	 * transactional producer in its open transaction, or a dead-letter redrive's producer.
+	 * @param producer the producer
 	 * @param record the consumed record, whose key and value are the raw bytes
 	 * @param topic where to send it
 	 * @param headers the headers to send with it
 	 * @return completes when the broker acknowledged the record, or exceptionally when it did not
+	 * @throws RuntimeException if the producer refused the record at once
 	 */
-	CompletableFuture<?> send(Producer<byte[], byte[]> producer, ConsumerRecord<?, ?> record, String topic,
-			Headers headers) {
+	public static CompletableFuture<?> send(Producer<byte[], byte[]> producer, ConsumerRecord<?, ?> record,
+			String topic, Headers headers) {
 		CompletableFuture<Object> sent = new CompletableFuture<>();
 		producer.send(producerRecord(new Forward(record, topic, headers)), (metadata, exception) -> {
 			if (exception != null) {
