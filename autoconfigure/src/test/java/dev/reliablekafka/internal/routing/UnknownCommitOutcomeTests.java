@@ -108,7 +108,7 @@ class UnknownCommitOutcomeTests {
 			ConsumerGroupMetadata group) {
 		TransactionalHandOff transactions = forwarder.transactions();
 		Producer<byte[], byte[]> producer = transactions.begin();
-		forwarder.send(producer, new ConsumerRecord<>(source.topic(), source.partition(), offset,
+		RecordForwarder.send(producer, new ConsumerRecord<>(source.topic(), source.partition(), offset,
 				"key".getBytes(StandardCharsets.UTF_8), "A".getBytes(StandardCharsets.UTF_8)), "app.delay.10s",
 				new RecordHeaders());
 		transactions.commit(producer, 1, Map.of(source, new OffsetAndMetadata(offset + 1)), group);
