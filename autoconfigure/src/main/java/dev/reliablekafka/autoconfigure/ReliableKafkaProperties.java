@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
-import dev.reliablekafka.internal.policy.ListenerSettings;
+import dev.reliablekafka.ListenerSettings;
 
 /**
  * Configuration properties of Reliable Kafka, under {@code reliable.kafka}.

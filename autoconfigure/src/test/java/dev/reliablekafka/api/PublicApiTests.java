@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PublicApiTests {
 
 	private static final Set<String> API = Set.of("dev.reliablekafka.ReliableHeaders",
-			"dev.reliablekafka.ReliableKafkaConfigurationException", "dev.reliablekafka.annotation.ReliableListener",
+			"dev.reliablekafka.ReliableKafkaConfigurationException", "dev.reliablekafka.ListenerSettings",
+			"dev.reliablekafka.annotation.ReliableListener",
 			"dev.reliablekafka.annotation.ReliableMode", "dev.reliablekafka.autoconfigure.ReliableKafkaProperties",
 			"dev.reliablekafka.autoconfigure.ReliableKafkaAutoConfiguration",
 			"dev.reliablekafka.autoconfigure.ReliableKafkaDeadLetterAutoConfiguration",

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.kafka.listener.ExceptionClassifier;
 
+import dev.reliablekafka.ListenerSettings;
 import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.internal.declaration.ListenerDeclaration;

@@ -1,4 +1,4 @@
-package dev.reliablekafka.internal.policy;
+package dev.reliablekafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
