@@ -33,28 +33,14 @@ final class DeserializingRecordInterceptor implements RecordInterceptor<Object, 
 
 	private final DeliveryHeaders deliveryHeaders;
 
-	private final @Nullable DeliveryEvents deliveryEvents;
-
 	/**
 	 * Create the interceptor of one container.
 	 * @param deserializers the deserializers of each consumer
 	 * @param deliveryHeaders writes the headers the listener sees
 	 */
 	DeserializingRecordInterceptor(ConsumerDeserializers deserializers, DeliveryHeaders deliveryHeaders) {
-		this(deserializers, deliveryHeaders, null);
-	}
-
-	/**
-	 * Create the interceptor of one container that also tells what the listener sees of failed records.
-	 * @param deserializers the deserializers of each consumer
-	 * @param deliveryHeaders writes the headers the listener sees
-	 * @param deliveryEvents told about each delivery and each processed record, or {@code null}
-	 */
-	DeserializingRecordInterceptor(ConsumerDeserializers deserializers, DeliveryHeaders deliveryHeaders,
-			@Nullable DeliveryEvents deliveryEvents) {
 		this.deserializers = deserializers;
 		this.deliveryHeaders = deliveryHeaders;
-		this.deliveryEvents = deliveryEvents;
 	}
 
 	@Override
@@ -64,9 +50,6 @@ final class DeserializingRecordInterceptor implements RecordInterceptor<Object, 
 		// deserialization errors), so the listener gets a copy.
 		Headers headers = new RecordHeaders(raw.headers().toArray());
 		this.deliveryHeaders.apply(raw, headers);
-		if (this.deliveryEvents != null) {
-			this.deliveryEvents.delivering(raw);
-		}
 		ConsumerDeserializers.Pair own = this.deserializers.of(consumer);
 		if (own.rawBytes()) {
 			return copy(raw, raw.key(), raw.value(), headers);
@@ -74,13 +57,6 @@ final class DeserializingRecordInterceptor implements RecordInterceptor<Object, 
 		Object key = deserialize(own.key(), raw, headers, (byte[]) raw.key(), true);
 		Object value = deserialize(own.value(), raw, headers, (byte[]) raw.value(), false);
 		return copy(raw, key, value, headers);
-	}
-
-	@Override
-	public void success(ConsumerRecord<Object, Object> record, Consumer<Object, Object> consumer) {
-		if (this.deliveryEvents != null) {
-			this.deliveryEvents.processed(record);
-		}
 	}
 
 	private static ConsumerRecord<Object, Object> copy(ConsumerRecord<Object, Object> raw, @Nullable Object key,

@@ -27,7 +27,6 @@ import org.springframework.util.ReflectionUtils;
 import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.internal.blocking.InPlaceRetries;
-import dev.reliablekafka.internal.breaker.BreakerOutcomes;
 import dev.reliablekafka.internal.breaker.OutageBreaker;
 import dev.reliablekafka.internal.metrics.ReliableEvents;
 import dev.reliablekafka.internal.policy.ListenerPolicies;
@@ -36,7 +35,7 @@ import dev.reliablekafka.internal.policy.RetryTopicPolicy;
 import dev.reliablekafka.internal.retrytopic.RetryTopicRebalanceListener;
 import dev.reliablekafka.internal.routing.FailureRouter;
 import dev.reliablekafka.internal.routing.HeaderTrust;
-import dev.reliablekafka.internal.routing.RecordInProcess;
+import dev.reliablekafka.internal.routing.RecordOutcomes;
 
 /**
  * Builds the container factory of reliable listeners. Spring Boot's configurer applies every
@@ -279,26 +278,22 @@ public class ReliableContainerFactoryBuilder {
 	}
 
 	/**
-	 * Create the interceptor of one container: it deserializes each record with its consumer's deserializers and
-	 * writes the headers the listener sees, by the listener's policy and, in BLOCKING, with the attempt its
-	 * router counts; the application's own interceptor runs after it, on the deserialized record. First of all,
-	 * the commit gate learns which record is in process ({@link RecordInProcess}).
+	 * Create the interceptor of one container. First of all, {@link RecordOutcomes} tells the commit gate which
+	 * record is in process, and the gate, the delivery events and the outage breaker how it ended. Then each
+	 * record is deserialized with its consumer's deserializers, with the headers the listener sees, by the
+	 * listener's policy and, in BLOCKING, with the attempt its router counts; the application's own interceptor
+	 * runs last, on the deserialized record.
 	 */
 	private RecordInterceptor<Object, Object> interceptor(ListenerPolicy policy, CommonErrorHandler router,
 			@Nullable RecordInterceptor<Object, Object> application) {
 		InPlaceRetries inPlace = (policy.retryTopic() == null && router instanceof FailureRouter failureRouter)
 				? failureRouter.inPlaceRetries() : null;
-		RecordInterceptor<Object, Object> deserializing = new DeserializingRecordInterceptor(
-				Objects.requireNonNull(this.deserializers), new DeliveryHeaders(new HeaderTrust(policy), inPlace),
-				new DeliveryEvents(policy, inPlace, this.events));
-		RecordInterceptor<Object, Object> inProcess = new RecordInProcess<>();
 		OutageBreaker breaker = (router instanceof FailureRouter failureRouter) ? failureRouter.breaker() : null;
-		if (breaker != null) {
-			// Told of each processed record; the router tells it of failures.
-			deserializing = new CompositeRecordInterceptor<>(deserializing, new BreakerOutcomes<>(breaker));
-		}
-		return (application != null) ? new CompositeRecordInterceptor<>(inProcess, deserializing, application)
-				: new CompositeRecordInterceptor<>(inProcess, deserializing);
+		RecordInterceptor<Object, Object> outcomes = new RecordOutcomes<>(policy, inPlace, breaker, this.events);
+		RecordInterceptor<Object, Object> deserializing = new DeserializingRecordInterceptor(
+				Objects.requireNonNull(this.deserializers), new DeliveryHeaders(new HeaderTrust(policy), inPlace));
+		return (application != null) ? new CompositeRecordInterceptor<>(outcomes, deserializing, application)
+				: new CompositeRecordInterceptor<>(outcomes, deserializing);
 	}
 
 }

@@ -171,18 +171,18 @@ public class FailureRouter implements CommonErrorHandler {
 	@Override
 	public boolean handleOne(Exception thrown, ConsumerRecord<?, ?> record, Consumer<?, ?> consumer,
 			MessageListenerContainer container) {
-		takeOver(consumer);
+		ForwardGate gate = takeOver(consumer);
 		if (isCommitFailure(thrown)) {
 			commitFailed(thrown, record);
 			return false; // the container keeps the record and those behind it, and delivers them again
 		}
+		GatedHandOff handOffs = GatedHandOff.of(consumer, gate, this.forwarder);
 		// A record behind a rewound one comes back with it; the breaker hears of it then.
-		if (this.breaker != null && !GatedHandOff.of(consumer, this.forwarder).isRewoundBelow(record)
-				&& keptByBreaker(record, thrown, container)) {
+		if (this.breaker != null && !handOffs.isRewoundBelow(record) && keptByBreaker(record, thrown, container)) {
 			return false; // the container keeps it with those behind it until its partition is resumed
 		}
 		InPlaceRetries.Failure failure = this.retries.failed(record);
-		if (safeHandOver(record, thrown, failure, consumer, true)) {
+		if (safeHandOver(record, thrown, failure, handOffs, true)) {
 			this.retries.forget(record);
 			this.commits.handedOver(record, consumer, container);
 			return true;
@@ -195,7 +195,7 @@ public class FailureRouter implements CommonErrorHandler {
 			MessageListenerContainer container) {
 		// Put the failed record and everything behind it back first, so that nothing below can skip one.
 		RecordSeeks.rewind(records, consumer);
-		takeOver(consumer);
+		ForwardGate gate = takeOver(consumer);
 		ConsumerRecord<?, ?> failed = records.get(0);
 		if (isCommitFailure(thrown)) {
 			commitFailed(thrown, failed);
@@ -212,7 +212,8 @@ public class FailureRouter implements CommonErrorHandler {
 					+ "open", KafkaException.Level.DEBUG, FailureText.loggable(thrown));
 		}
 		InPlaceRetries.Failure failure = this.retries.failed(failed, consumer);
-		if (safeHandOver(failed, thrown, failure, consumer, false)) {
+		// A consumer without a commit gate is a programming error, not a failed hand-off: thrown from here.
+		if (safeHandOver(failed, thrown, failure, GatedHandOff.of(consumer, gate, this.forwarder), false)) {
 			this.retries.forget(failed);
 			RecordSeeks.seekPast(failed, consumer);
 			this.commits.handedOver(failed, consumer, container);
@@ -241,12 +242,14 @@ public class FailureRouter implements CommonErrorHandler {
 	/**
 	 * From here on the failed record is this router's: it keeps it in place or forwards it, and the commit gate
 	 * holds commits back accordingly.
+	 * @return the consumer's commit gate, through which the record is handed over, or {@code null} if it has none
 	 */
-	private static void takeOver(Consumer<?, ?> consumer) {
+	private static @Nullable ForwardGate takeOver(Consumer<?, ?> consumer) {
 		ForwardGate gate = ForwardGate.of(consumer);
 		if (gate != null) {
 			gate.processed();
 		}
+		return gate;
 	}
 
 	/**
@@ -276,9 +279,7 @@ public class FailureRouter implements CommonErrorHandler {
 	 * stays in place instead of escaping the router.
 	 */
 	private boolean safeHandOver(ConsumerRecord<?, ?> failed, Exception thrown, InPlaceRetries.Failure failure,
-			Consumer<?, ?> consumer, boolean pipelined) {
-		// Outside the catch below: a consumer without a commit gate is a programming error, not a failed forward.
-		GatedHandOff handOffs = GatedHandOff.of(consumer, this.forwarder);
+			GatedHandOff handOffs, boolean pipelined) {
 		try {
 			return handOver(failed, thrown, failure, handOffs, pipelined);
 		}

@@ -72,7 +72,7 @@ final class ForwardGate implements InvocationHandler {
 	// What the last commit committed with the transaction, for its callback.
 	private Map<TopicPartition, OffsetAndMetadata> committedInTransaction = Map.of();
 
-	// The record the listener is processing, if any (RecordInProcess): no commit of its partition passes it.
+	// The record the listener is processing, if any (RecordOutcomes): no commit of its partition passes it.
 	private @Nullable TopicPartition inProcess;
 
 	private long inProcessOffset;

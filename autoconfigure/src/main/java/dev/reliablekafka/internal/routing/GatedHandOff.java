@@ -4,6 +4,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one way a consumed record is handed to another topic, for the failure router and the delay-tier scheduler
@@ -32,7 +33,18 @@ public final class GatedHandOff {
 	 * @throws IllegalStateException if the consumer has no commit gate: nothing could hold its offsets back
 	 */
 	public static GatedHandOff of(Consumer<?, ?> consumer, RecordForwarder forwarder) {
-		ForwardGate gate = ForwardGate.of(consumer);
+		return of(consumer, ForwardGate.of(consumer), forwarder);
+	}
+
+	/**
+	 * Return the hand-offs of records consumed with a consumer whose commit gate was looked up already.
+	 * @param consumer the consumer
+	 * @param gate its commit gate, or {@code null} if it has none
+	 * @param forwarder sends the records
+	 * @return the hand-offs
+	 * @throws IllegalStateException if the consumer has no commit gate
+	 */
+	static GatedHandOff of(Consumer<?, ?> consumer, @Nullable ForwardGate gate, RecordForwarder forwarder) {
 		if (gate == null) {
 			throw new IllegalStateException("Consumer " + consumer + " has no commit gate, so nothing would hold its "
 					+ "offsets back until a hand-off is acknowledged; records are handed over only from consumers "

@@ -31,7 +31,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.AcknowledgingMessageListener;
-import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
@@ -40,7 +39,6 @@ import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.kafka.support.TopicPartitionOffset;
 
 import dev.reliablekafka.annotation.ReliableMode;
-import dev.reliablekafka.internal.breaker.BreakerOutcomes;
 import dev.reliablekafka.internal.breaker.OutageBreaker;
 import dev.reliablekafka.internal.breaker.OutageBreakers;
 import dev.reliablekafka.internal.container.PartitionBackOff;
@@ -225,9 +223,7 @@ final class GatedContainer implements AutoCloseable {
 		RecordForwarder forwarder = new RecordForwarder(
 				new SingleProducerFactory(this.producer, this.transactional), forwardTimeout);
 		OutageBreaker outageBreaker = this.breakers.forListener(policy(), ReliableEvents.NONE);
-		this.container.setRecordInterceptor((outageBreaker != null)
-				? new CompositeRecordInterceptor<>(new RecordInProcess<>(), new BreakerOutcomes<>(outageBreaker))
-				: new RecordInProcess<>());
+		this.container.setRecordInterceptor(new RecordOutcomes<>(policy(), null, outageBreaker, ReliableEvents.NONE));
 		this.container.setCommonErrorHandler(
 				new FailureRouter(policy(), forwarder, this.partitionBackOff, ReliableEvents.NONE, outageBreaker));
 		this.container.start();

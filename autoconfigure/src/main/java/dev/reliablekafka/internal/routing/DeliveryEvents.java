@@ -1,4 +1,4 @@
-package dev.reliablekafka.internal.listener;
+package dev.reliablekafka.internal.routing;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
@@ -6,7 +6,6 @@ import org.jspecify.annotations.Nullable;
 import dev.reliablekafka.internal.blocking.InPlaceRetries;
 import dev.reliablekafka.internal.metrics.ReliableEvents;
 import dev.reliablekafka.internal.policy.ListenerPolicy;
-import dev.reliablekafka.internal.routing.HeaderTrust;
 import dev.reliablekafka.internal.support.HeaderValues;
 
 /**
