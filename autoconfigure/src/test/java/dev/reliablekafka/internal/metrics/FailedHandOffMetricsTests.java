@@ -29,7 +29,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A group's retry topic is deleted after the scheduler handed a record to it: the next hand-off there fails and
- * is counted, and the record then goes to the group's dead-letter topic, which counts as a hand-off.
+ * is counted, and once the topic stayed missing for the patience the record goes to the group's dead-letter topic,
+ * which counts as a hand-off.
  */
 class FailedHandOffMetricsTests {
 
@@ -47,7 +48,7 @@ class FailedHandOffMetricsTests {
 
 			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, OrderService.class,
 					"test.topic=" + topic, "test.group=" + group, "spring.application.name=" + namespace,
-					"reliable.kafka.forward-timeout=2s")) {
+					"reliable.kafka.forward-timeout=2s", "reliable.kafka.topics.unavailable-patience=1s")) {
 				MeterRegistry meters = app.getBean(MeterRegistry.class);
 				tierRecord(kafka, tier, other, "first");
 				await().atMost(Duration.ofSeconds(30)).until(() -> handOffs(meters, tier.topic()) == 1);
