@@ -5,20 +5,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ReliableTestApp;
-import dev.reliablekafka.test.SimulatedDeadlockException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -93,22 +92,17 @@ class RetryTopicOutageTests {
 
 		final Set<String> processed = ConcurrentHashMap.newKeySet();
 
-		private final AtomicLong outageEnds = new AtomicLong();
+		private final Outage outage;
 
-		private final long outageMillis;
-
-		OrderService(org.springframework.core.env.Environment environment) {
-			this.outageMillis = Long.parseLong(environment.getRequiredProperty("test.outage"));
+		OrderService(Environment environment) {
+			this.outage = Outage.of(environment);
 		}
 
 		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
 				mode = ReliableMode.RETRY_TOPIC)
 		void onOrder(ConsumerRecord<String, String> record) {
 			// The database goes down as the first order arrives, and comes back after the outage.
-			this.outageEnds.compareAndSet(0, System.nanoTime() + Duration.ofMillis(this.outageMillis).toNanos());
-			if (System.nanoTime() < this.outageEnds.get()) {
-				throw new SimulatedDeadlockException("Database unavailable");
-			}
+			this.outage.call();
 			this.processed.add(record.value());
 		}
 

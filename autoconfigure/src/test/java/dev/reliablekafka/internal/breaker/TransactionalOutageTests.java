@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,6 @@ import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ReliableTestApp;
-import dev.reliablekafka.test.SimulatedDeadlockException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -62,15 +60,12 @@ class TransactionalOutageTests {
 
 		final Set<String> processed = ConcurrentHashMap.newKeySet();
 
-		private final AtomicLong outageEnds = new AtomicLong();
+		private final Outage outage = new Outage(Duration.ofSeconds(3));
 
 		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
 				mode = ReliableMode.RETRY_TOPIC)
 		void onOrder(ConsumerRecord<String, String> record) {
-			this.outageEnds.compareAndSet(0, System.nanoTime() + Duration.ofSeconds(3).toNanos());
-			if (System.nanoTime() < this.outageEnds.get()) {
-				throw new SimulatedDeadlockException("Database unavailable");
-			}
+			this.outage.call();
 			this.processed.add(record.value());
 		}
 
