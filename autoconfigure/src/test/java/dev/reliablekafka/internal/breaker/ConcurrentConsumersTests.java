@@ -3,22 +3,17 @@ package dev.reliablekafka.internal.breaker;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
-import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ReliableTestApp;
@@ -46,7 +41,7 @@ class ConcurrentConsumersTests {
 			for (int i = 0; i < RECORDS; i++) {
 				kafka.send(topic, i % PARTITIONS, "order-" + i, "order-" + i);
 			}
-			try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OrderService.class,
+			try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OrderServiceWithTransitions.class,
 					"test.topic=" + topic, "test.group=" + group, "test.outage=3000",
 					"spring.application.name=" + app, "spring.kafka.listener.concurrency=2",
 					"reliable.kafka.listeners.orders.retry-topic.delay-levels=100ms,200ms",
@@ -55,7 +50,7 @@ class ConcurrentConsumersTests {
 					"reliable.kafka.listeners.orders.breaker.enabled=true",
 					"reliable.kafka.listeners.orders.breaker.wait=700ms",
 					"reliable.kafka.listeners.orders.breaker.max-wait=700ms")) {
-				OrderService service = context.getBean(OrderService.class);
+				OutageOrderService service = context.getBean(OutageOrderService.class);
 				OutageBreaker breaker = context.getBean(OutageBreakers.class).find("orders");
 				MessageListenerContainer container = context.getBean(KafkaListenerEndpointRegistry.class)
 					.getListenerContainer("orders");
@@ -93,23 +88,8 @@ class ConcurrentConsumersTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@Import(BreakerTransitions.class)
-	static class OrderService {
-
-		final List<String> processed = new CopyOnWriteArrayList<>();
-
-		private final Outage outage;
-
-		OrderService(Environment environment) {
-			this.outage = Outage.of(environment);
-		}
-
-		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
-				mode = ReliableMode.RETRY_TOPIC)
-		void onOrder(ConsumerRecord<String, String> record) {
-			this.outage.call();
-			this.processed.add(record.value());
-		}
+	@Import({ OutageOrderService.class, BreakerTransitions.class })
+	static class OrderServiceWithTransitions {
 
 	}
 

@@ -4,17 +4,11 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 
-import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ReliableTestApp;
@@ -60,7 +54,7 @@ class RetryTopicOutageTests {
 			keys.add(key);
 			kafka.send(topic, i % 2, key, key);
 		}
-		try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OrderService.class,
+		try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OutageOrderService.class,
 				"test.topic=" + topic, "test.group=" + group, "spring.application.name=" + app,
 				"test.outage=" + OUTAGE.toMillis(),
 				"reliable.kafka.listeners.orders.retry-topic.delay-levels=" + String.join(",", LEVELS),
@@ -69,7 +63,7 @@ class RetryTopicOutageTests {
 				"reliable.kafka.listeners.orders.breaker.enabled=" + breaker,
 				"reliable.kafka.listeners.orders.breaker.wait=200ms",
 				"reliable.kafka.listeners.orders.breaker.max-wait=1s")) {
-			OrderService service = context.getBean(OrderService.class);
+			OutageOrderService service = context.getBean(OutageOrderService.class);
 			String deadLetters = "dlq." + group;
 			// Nothing lost: every record processed or dead-lettered.
 			await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -86,27 +80,5 @@ class RetryTopicOutageTests {
 
 	private record Outcome(long deadLettered, long inTiers) {
 	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrderService {
-
-		final Set<String> processed = ConcurrentHashMap.newKeySet();
-
-		private final Outage outage;
-
-		OrderService(Environment environment) {
-			this.outage = Outage.of(environment);
-		}
-
-		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
-				mode = ReliableMode.RETRY_TOPIC)
-		void onOrder(ConsumerRecord<String, String> record) {
-			// The database goes down as the first order arrives, and comes back after the outage.
-			this.outage.call();
-			this.processed.add(record.value());
-		}
-
-	}
-
 
 }

@@ -3,16 +3,11 @@ package dev.reliablekafka.internal.breaker;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 
-import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ReliableTestApp;
@@ -39,8 +34,8 @@ class TransactionalOutageTests {
 				keys.add("order-" + i);
 				kafka.send(topic, i % 2, "order-" + i, "order-" + i);
 			}
-			try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OrderService.class,
-					"test.topic=" + topic, "test.group=" + group,
+			try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OutageOrderService.class,
+					"test.topic=" + topic, "test.group=" + group, "test.outage=3000",
 					"spring.kafka.producer.transaction-id-prefix=" + KafkaTestClient.unique("tx") + "-",
 					"reliable.kafka.listeners.orders.retry-topic.delay-levels=100ms,200ms",
 					"reliable.kafka.listeners.orders.retry-topic.first-delay-level=1",
@@ -48,27 +43,11 @@ class TransactionalOutageTests {
 					"reliable.kafka.listeners.orders.breaker.enabled=true",
 					"reliable.kafka.listeners.orders.breaker.wait=300ms",
 					"reliable.kafka.listeners.orders.breaker.max-wait=300ms")) {
-				OrderService service = context.getBean(OrderService.class);
+				OutageOrderService service = context.getBean(OutageOrderService.class);
 				await().atMost(Duration.ofSeconds(90)).until(() -> service.processed.containsAll(keys));
 				assertThat(BreakerTopics.values(kafka, "dlq." + group)).isEmpty();
 			}
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrderService {
-
-		final Set<String> processed = ConcurrentHashMap.newKeySet();
-
-		private final Outage outage = new Outage(Duration.ofSeconds(3));
-
-		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
-				mode = ReliableMode.RETRY_TOPIC)
-		void onOrder(ConsumerRecord<String, String> record) {
-			this.outage.call();
-			this.processed.add(record.value());
-		}
-
 	}
 
 }
