@@ -45,9 +45,7 @@ class BlockingOutageTests {
 		try (KafkaTestClient kafka = new KafkaTestClient(Broker.EMBEDDED)) {
 			String topic = kafka.createTopic(KafkaTestClient.unique("OrderTopic"), PARTITIONS);
 			String group = KafkaTestClient.unique("order-service");
-			for (int i = 0; i < RECORDS; i++) {
-				kafka.send(topic, i % PARTITIONS, "order-" + i, "order-" + i);
-			}
+			BreakerTopics.sendOrders(kafka, topic, PARTITIONS, RECORDS);
 			try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OrderService.class,
 					"test.topic=" + topic, "test.group=" + group, "test.outage=3000",
 					"reliable.kafka.listeners.orders.blocking.initial-interval=50ms",

@@ -38,9 +38,7 @@ class ConcurrentConsumersTests {
 			String topic = kafka.createTopic(KafkaTestClient.unique("OrderTopic"), PARTITIONS);
 			String group = KafkaTestClient.unique("order-service");
 			String app = KafkaTestClient.unique("shop");
-			for (int i = 0; i < RECORDS; i++) {
-				kafka.send(topic, i % PARTITIONS, "order-" + i, "order-" + i);
-			}
+			BreakerTopics.sendOrders(kafka, topic, PARTITIONS, RECORDS);
 			try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OrderServiceWithTransitions.class,
 					"test.topic=" + topic, "test.group=" + group, "test.outage=3000",
 					"spring.application.name=" + app, "spring.kafka.listener.concurrency=2",

@@ -48,12 +48,7 @@ class RetryTopicOutageTests {
 		String topic = kafka.createTopic(KafkaTestClient.unique("OrderTopic"), 2);
 		String group = KafkaTestClient.unique("order-service");
 		String app = KafkaTestClient.unique("shop");
-		Set<String> keys = new HashSet<>();
-		for (int i = 0; i < RECORDS; i++) {
-			String key = "order-" + i;
-			keys.add(key);
-			kafka.send(topic, i % 2, key, key);
-		}
+		Set<String> keys = BreakerTopics.sendOrders(kafka, topic, 2, RECORDS);
 		try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OutageOrderService.class,
 				"test.topic=" + topic, "test.group=" + group, "spring.application.name=" + app,
 				"test.outage=" + OUTAGE.toMillis(),

@@ -1,7 +1,6 @@
 package dev.reliablekafka.internal.breaker;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -29,11 +28,7 @@ class TransactionalOutageTests {
 		try (KafkaTestClient kafka = new KafkaTestClient(Broker.EMBEDDED)) {
 			String topic = kafka.createTopic(KafkaTestClient.unique("OrderTopic"), 2);
 			String group = KafkaTestClient.unique("order-service");
-			Set<String> keys = new HashSet<>();
-			for (int i = 0; i < RECORDS; i++) {
-				keys.add("order-" + i);
-				kafka.send(topic, i % 2, "order-" + i, "order-" + i);
-			}
+			Set<String> keys = BreakerTopics.sendOrders(kafka, topic, 2, RECORDS);
 			try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OutageOrderService.class,
 					"test.topic=" + topic, "test.group=" + group, "test.outage=3000",
 					"spring.kafka.producer.transaction-id-prefix=" + KafkaTestClient.unique("tx") + "-",
