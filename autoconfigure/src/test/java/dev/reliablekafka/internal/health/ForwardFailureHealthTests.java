@@ -101,6 +101,7 @@ class ForwardFailureHealthTests {
 	@Configuration(proxyBeanMethods = false)
 	@Import({ RetriedOnceOrderService.class, SimpleMeters.class })
 	static class OrderServiceWithMeters {
+
 	}
 
 }
