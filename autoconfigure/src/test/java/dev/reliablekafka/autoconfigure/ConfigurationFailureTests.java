@@ -10,7 +10,9 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
+import dev.reliablekafka.test.OfflineContextRunner;
 
+import static dev.reliablekafka.test.StartupFailures.configurationCause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -19,10 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConfigurationFailureTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
-		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "spring.kafka.listener.auto-startup=false",
-				"reliable.kafka.topics.create=false", "reliable.kafka.topics.verify=false");
+	private final ApplicationContextRunner runner = OfflineContextRunner.create();
 
 	@Test
 	void negativeInterval() {
@@ -161,7 +160,7 @@ class ConfigurationFailureTests {
 			.withUserConfiguration(OrderListener.class)
 			.run(context -> {
 				assertThat(context).hasFailed();
-				ReliableKafkaConfigurationException cause = findCause(context.getStartupFailure());
+				ReliableKafkaConfigurationException cause = configurationCause(context.getStartupFailure());
 				assertThat(cause.getMessage()).contains("could not make sure the topics [dlq.order-service] exist");
 			});
 	}
@@ -171,7 +170,7 @@ class ConfigurationFailureTests {
 		this.runner.withUserConfiguration(OrderListener.class)
 			.withPropertyValues("reliable.kafka.defaults.blocking.multiplier=0.5")
 			.run(context -> {
-				ReliableKafkaConfigurationException cause = findCause(context.getStartupFailure());
+				ReliableKafkaConfigurationException cause = configurationCause(context.getStartupFailure());
 				FailureAnalysis analysis = new ReliableKafkaConfigurationFailureAnalyzer()
 					.analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).isEqualTo(cause.getDescription());
@@ -184,19 +183,10 @@ class ConfigurationFailureTests {
 		String[] properties = java.util.Arrays.copyOf(propertiesAndMessage, propertiesAndMessage.length - 1);
 		this.runner.withUserConfiguration(listener).withPropertyValues(properties).run(context -> {
 			assertThat(context).hasFailed();
-			ReliableKafkaConfigurationException cause = findCause(context.getStartupFailure());
+			ReliableKafkaConfigurationException cause = configurationCause(context.getStartupFailure());
 			assertThat(cause.getMessage()).contains(expected);
 			assertThat(cause.getFix()).isNotBlank();
 		});
-	}
-
-	private static ReliableKafkaConfigurationException findCause(Throwable failure) {
-		Throwable candidate = failure;
-		while (candidate != null && !(candidate instanceof ReliableKafkaConfigurationException)) {
-			candidate = candidate.getCause();
-		}
-		assertThat(candidate).as("cause of " + failure).isNotNull();
-		return (ReliableKafkaConfigurationException) candidate;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -6,8 +6,6 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
@@ -16,6 +14,7 @@ import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.internal.policy.DelayLevel;
 import dev.reliablekafka.internal.policy.ListenerPolicies;
 import dev.reliablekafka.test.Broker;
+import dev.reliablekafka.test.OfflineContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,11 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DelayLevelsNotationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
+	private final ApplicationContextRunner runner = OfflineContextRunner.create()
 		.withPropertyValues("spring.kafka.bootstrap-servers=" + Broker.EMBEDDED.bootstrapServers(),
-				"spring.kafka.listener.auto-startup=false",
-				"reliable.kafka.topics.create=false", "reliable.kafka.topics.verify=false",
 				"spring.application.name=shop")
 		.withUserConfiguration(RetryListener.class);
 

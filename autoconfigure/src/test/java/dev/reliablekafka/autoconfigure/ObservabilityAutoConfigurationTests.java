@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -19,6 +18,7 @@ import dev.reliablekafka.internal.health.ForwardFailures;
 import dev.reliablekafka.internal.health.ReliableKafkaHealthIndicator;
 import dev.reliablekafka.internal.metrics.ReliableKafkaMeters;
 import dev.reliablekafka.internal.topics.TopicDepths;
+import dev.reliablekafka.test.OfflineContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,12 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ObservabilityAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class,
-				ReliableKafkaObservabilityAutoConfiguration.class))
-		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "spring.kafka.listener.auto-startup=false",
-				"reliable.kafka.topics.create=false", "reliable.kafka.topics.verify=false",
-				"spring.application.name=shop")
+	private final ApplicationContextRunner runner = OfflineContextRunner.create()
+		.withConfiguration(AutoConfigurations.of(ReliableKafkaObservabilityAutoConfiguration.class))
+		.withPropertyValues("spring.application.name=shop")
 		.withUserConfiguration(OrderListener.class);
 
 	@Test

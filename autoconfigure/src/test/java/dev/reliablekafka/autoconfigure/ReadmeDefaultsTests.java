@@ -8,8 +8,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
@@ -18,6 +16,7 @@ import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.internal.policy.ListenerPolicies;
 import dev.reliablekafka.internal.policy.ListenerPolicy;
 import dev.reliablekafka.test.Broker;
+import dev.reliablekafka.test.OfflineContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,11 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReadmeDefaultsTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
+	private final ApplicationContextRunner runner = OfflineContextRunner.create()
 		.withPropertyValues("spring.kafka.bootstrap-servers=" + Broker.EMBEDDED.bootstrapServers(),
-				"spring.kafka.listener.auto-startup=false",
-				"reliable.kafka.topics.create=false", "reliable.kafka.topics.verify=false",
 				"spring.application.name=shop")
 		.withUserConfiguration(Listeners.class);
 

@@ -6,8 +6,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,6 +27,7 @@ import dev.reliablekafka.internal.policy.ListenerPolicies;
 import dev.reliablekafka.internal.policy.ListenerPolicy;
 import dev.reliablekafka.internal.routing.FailureRouter;
 import dev.reliablekafka.internal.routing.RecordForwarder;
+import dev.reliablekafka.test.OfflineContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,10 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReliableKafkaAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
-		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "spring.kafka.listener.auto-startup=false",
-				"reliable.kafka.topics.create=false", "reliable.kafka.topics.verify=false");
+	private final ApplicationContextRunner runner = OfflineContextRunner.create();
 
 	@Test
 	void registersTheReliableFactoryButNoGlobalErrorHandler() {

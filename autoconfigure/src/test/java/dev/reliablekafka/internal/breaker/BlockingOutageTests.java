@@ -7,28 +7,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
-import dev.reliablekafka.internal.metrics.ReliableEvents;
-import dev.reliablekafka.internal.policy.ListenerPolicy;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ReliableTestApp;
-import dev.reliablekafka.test.SimulatedDeadlockException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,9 +45,7 @@ class BlockingOutageTests {
 		try (KafkaTestClient kafka = new KafkaTestClient(Broker.EMBEDDED)) {
 			String topic = kafka.createTopic(KafkaTestClient.unique("OrderTopic"), PARTITIONS);
 			String group = KafkaTestClient.unique("order-service");
-			for (int i = 0; i < RECORDS; i++) {
-				kafka.send(topic, i % PARTITIONS, "order-" + i, "order-" + i);
-			}
+			BreakerTopics.sendOrders(kafka, topic, PARTITIONS, RECORDS);
 			try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OrderService.class,
 					"test.topic=" + topic, "test.group=" + group, "test.outage=3000",
 					"reliable.kafka.listeners.orders.blocking.initial-interval=50ms",
@@ -74,7 +67,7 @@ class BlockingOutageTests {
 				});
 				await().atMost(Duration.ofSeconds(60)).until(() -> service.processed.size() == RECORDS);
 				assertThat(breaker.state()).isEqualTo(OutageBreaker.State.CLOSED);
-				Transitions transitions = context.getBean(Transitions.class);
+				BreakerTransitions transitions = context.getBean(BreakerTransitions.class);
 				assertThat(transitions.opened).hasValue(1);
 				assertThat(transitions.closed).hasValue(1);
 				assertThat(BreakerTopics.count(kafka, "dlq." + group)).isZero();
@@ -90,53 +83,26 @@ class BlockingOutageTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@Import(BreakerTransitions.class)
 	static class OrderService {
 
 		final List<String> processed = new CopyOnWriteArrayList<>();
 
 		final Map<Integer, List<Long>> byPartition = new ConcurrentHashMap<>();
 
-		private final AtomicLong outageEnds = new AtomicLong();
-
-		private final long outageMillis;
+		private final Outage outage;
 
 		OrderService(Environment environment) {
-			this.outageMillis = Long.parseLong(environment.getRequiredProperty("test.outage"));
+			this.outage = Outage.of(environment);
 		}
 
 		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
 				mode = ReliableMode.BLOCKING)
 		void onOrder(ConsumerRecord<String, String> record) {
-			this.outageEnds.compareAndSet(0, System.nanoTime() + Duration.ofMillis(this.outageMillis).toNanos());
-			if (System.nanoTime() < this.outageEnds.get()) {
-				throw new SimulatedDeadlockException("Database unavailable");
-			}
+			this.outage.call();
 			this.byPartition.computeIfAbsent(record.partition(), partition -> new CopyOnWriteArrayList<>())
 				.add(record.offset());
 			this.processed.add(record.value());
-		}
-
-		@Bean
-		Transitions transitions() {
-			return new Transitions();
-		}
-
-	}
-
-	static class Transitions implements ReliableEvents {
-
-		final AtomicInteger opened = new AtomicInteger();
-
-		final AtomicInteger closed = new AtomicInteger();
-
-		@Override
-		public void breakerOpened(ListenerPolicy listener) {
-			this.opened.incrementAndGet();
-		}
-
-		@Override
-		public void breakerClosed(ListenerPolicy listener) {
-			this.closed.incrementAndGet();
 		}
 
 	}

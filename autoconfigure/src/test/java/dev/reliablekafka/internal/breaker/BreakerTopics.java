@@ -16,11 +16,30 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import dev.reliablekafka.test.KafkaTestClient;
 
 /**
- * Counts and reads what the breaker tests find in the retry path and the dead-letter topic.
+ * Writes the orders of the breaker tests, and counts and reads what they find in the retry path and the dead-letter
+ * topic.
  */
 final class BreakerTopics {
 
 	private BreakerTopics() {
+	}
+
+	/**
+	 * Write orders {@code order-0} to {@code order-<n-1>}, key and value alike, spread over the partitions in turn.
+	 * @param kafka the test client
+	 * @param topic where to write
+	 * @param partitions the topic's partitions
+	 * @param orders how many
+	 * @return the orders' keys
+	 */
+	static Set<String> sendOrders(KafkaTestClient kafka, String topic, int partitions, int orders) {
+		Set<String> keys = new HashSet<>();
+		for (int i = 0; i < orders; i++) {
+			String key = "order-" + i;
+			keys.add(key);
+			kafka.send(topic, i % partitions, key, key);
+		}
+		return keys;
 	}
 
 	/** Records written to a topic so far, 0 when it does not exist. */

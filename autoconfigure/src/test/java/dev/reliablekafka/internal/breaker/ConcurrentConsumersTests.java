@@ -3,30 +3,20 @@ package dev.reliablekafka.internal.breaker;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
-import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.annotation.ReliableMode;
-import dev.reliablekafka.internal.metrics.ReliableEvents;
-import dev.reliablekafka.internal.policy.ListenerPolicy;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ReliableTestApp;
-import dev.reliablekafka.test.SimulatedDeadlockException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,10 +38,8 @@ class ConcurrentConsumersTests {
 			String topic = kafka.createTopic(KafkaTestClient.unique("OrderTopic"), PARTITIONS);
 			String group = KafkaTestClient.unique("order-service");
 			String app = KafkaTestClient.unique("shop");
-			for (int i = 0; i < RECORDS; i++) {
-				kafka.send(topic, i % PARTITIONS, "order-" + i, "order-" + i);
-			}
-			try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OrderService.class,
+			BreakerTopics.sendOrders(kafka, topic, PARTITIONS, RECORDS);
+			try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OrderServiceWithTransitions.class,
 					"test.topic=" + topic, "test.group=" + group, "test.outage=3000",
 					"spring.application.name=" + app, "spring.kafka.listener.concurrency=2",
 					"reliable.kafka.listeners.orders.retry-topic.delay-levels=100ms,200ms",
@@ -60,7 +48,7 @@ class ConcurrentConsumersTests {
 					"reliable.kafka.listeners.orders.breaker.enabled=true",
 					"reliable.kafka.listeners.orders.breaker.wait=700ms",
 					"reliable.kafka.listeners.orders.breaker.max-wait=700ms")) {
-				OrderService service = context.getBean(OrderService.class);
+				OutageOrderService service = context.getBean(OutageOrderService.class);
 				OutageBreaker breaker = context.getBean(OutageBreakers.class).find("orders");
 				MessageListenerContainer container = context.getBean(KafkaListenerEndpointRegistry.class)
 					.getListenerContainer("orders");
@@ -86,7 +74,7 @@ class ConcurrentConsumersTests {
 				});
 				await().atMost(Duration.ofSeconds(60)).until(() -> service.processed.size() == RECORDS);
 				assertThat(breaker.state()).isEqualTo(OutageBreaker.State.CLOSED);
-				Transitions transitions = context.getBean(Transitions.class);
+				BreakerTransitions transitions = context.getBean(BreakerTransitions.class);
 				assertThat(transitions.opened).hasValue(1);
 				assertThat(transitions.closed).hasValue(1);
 				assertThat(BreakerTopics.count(kafka, "dlq." + group)).isZero();
@@ -98,50 +86,8 @@ class ConcurrentConsumersTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class OrderService {
-
-		final List<String> processed = new CopyOnWriteArrayList<>();
-
-		private final AtomicLong outageEnds = new AtomicLong();
-
-		private final long outageMillis;
-
-		OrderService(Environment environment) {
-			this.outageMillis = Long.parseLong(environment.getRequiredProperty("test.outage"));
-		}
-
-		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
-				mode = ReliableMode.RETRY_TOPIC)
-		void onOrder(ConsumerRecord<String, String> record) {
-			this.outageEnds.compareAndSet(0, System.nanoTime() + Duration.ofMillis(this.outageMillis).toNanos());
-			if (System.nanoTime() < this.outageEnds.get()) {
-				throw new SimulatedDeadlockException("Database unavailable");
-			}
-			this.processed.add(record.value());
-		}
-
-		@Bean
-		Transitions transitions() {
-			return new Transitions();
-		}
-
-	}
-
-	static class Transitions implements ReliableEvents {
-
-		final AtomicInteger opened = new AtomicInteger();
-
-		final AtomicInteger closed = new AtomicInteger();
-
-		@Override
-		public void breakerOpened(ListenerPolicy listener) {
-			this.opened.incrementAndGet();
-		}
-
-		@Override
-		public void breakerClosed(ListenerPolicy listener) {
-			this.closed.incrementAndGet();
-		}
+	@Import({ OutageOrderService.class, BreakerTransitions.class })
+	static class OrderServiceWithTransitions {
 
 	}
 

@@ -4,19 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
-import dev.reliablekafka.internal.metrics.ReliableEvents;
-import dev.reliablekafka.internal.policy.ListenerPolicy;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ReliableTestApp;
@@ -58,12 +55,13 @@ class HealthyStreamTests {
 						&& BreakerTopics.count(kafka, "dlq." + group) == 2);
 				assertThat(context.getBean(OutageBreakers.class).find("orders").state())
 					.isEqualTo(OutageBreaker.State.CLOSED);
-				assertThat(context.getBean(Transitions.class).opened).hasValue(0);
+				assertThat(context.getBean(BreakerTransitions.class).opened).hasValue(0);
 			}
 		}
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@Import(BreakerTransitions.class)
 	static class OrderService {
 
 		final Set<String> processed = ConcurrentHashMap.newKeySet();
@@ -75,22 +73,6 @@ class HealthyStreamTests {
 				throw new IllegalArgumentException("Not a valid order");
 			}
 			this.processed.add(record.value());
-		}
-
-		@Bean
-		Transitions transitions() {
-			return new Transitions();
-		}
-
-	}
-
-	static class Transitions implements ReliableEvents {
-
-		final AtomicInteger opened = new AtomicInteger();
-
-		@Override
-		public void breakerOpened(ListenerPolicy listener) {
-			this.opened.incrementAndGet();
 		}
 
 	}

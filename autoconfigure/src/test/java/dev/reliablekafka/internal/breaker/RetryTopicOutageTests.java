@@ -4,21 +4,14 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 
-import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ReliableTestApp;
-import dev.reliablekafka.test.SimulatedDeadlockException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -55,13 +48,8 @@ class RetryTopicOutageTests {
 		String topic = kafka.createTopic(KafkaTestClient.unique("OrderTopic"), 2);
 		String group = KafkaTestClient.unique("order-service");
 		String app = KafkaTestClient.unique("shop");
-		Set<String> keys = new HashSet<>();
-		for (int i = 0; i < RECORDS; i++) {
-			String key = "order-" + i;
-			keys.add(key);
-			kafka.send(topic, i % 2, key, key);
-		}
-		try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OrderService.class,
+		Set<String> keys = BreakerTopics.sendOrders(kafka, topic, 2, RECORDS);
+		try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OutageOrderService.class,
 				"test.topic=" + topic, "test.group=" + group, "spring.application.name=" + app,
 				"test.outage=" + OUTAGE.toMillis(),
 				"reliable.kafka.listeners.orders.retry-topic.delay-levels=" + String.join(",", LEVELS),
@@ -70,7 +58,7 @@ class RetryTopicOutageTests {
 				"reliable.kafka.listeners.orders.breaker.enabled=" + breaker,
 				"reliable.kafka.listeners.orders.breaker.wait=200ms",
 				"reliable.kafka.listeners.orders.breaker.max-wait=1s")) {
-			OrderService service = context.getBean(OrderService.class);
+			OutageOrderService service = context.getBean(OutageOrderService.class);
 			String deadLetters = "dlq." + group;
 			// Nothing lost: every record processed or dead-lettered.
 			await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -87,32 +75,5 @@ class RetryTopicOutageTests {
 
 	private record Outcome(long deadLettered, long inTiers) {
 	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrderService {
-
-		final Set<String> processed = ConcurrentHashMap.newKeySet();
-
-		private final AtomicLong outageEnds = new AtomicLong();
-
-		private final long outageMillis;
-
-		OrderService(org.springframework.core.env.Environment environment) {
-			this.outageMillis = Long.parseLong(environment.getRequiredProperty("test.outage"));
-		}
-
-		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
-				mode = ReliableMode.RETRY_TOPIC)
-		void onOrder(ConsumerRecord<String, String> record) {
-			// The database goes down as the first order arrives, and comes back after the outage.
-			this.outageEnds.compareAndSet(0, System.nanoTime() + Duration.ofMillis(this.outageMillis).toNanos());
-			if (System.nanoTime() < this.outageEnds.get()) {
-				throw new SimulatedDeadlockException("Database unavailable");
-			}
-			this.processed.add(record.value());
-		}
-
-	}
-
 
 }

@@ -1,23 +1,15 @@
 package dev.reliablekafka.internal.breaker;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 
-import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ReliableTestApp;
-import dev.reliablekafka.test.SimulatedDeadlockException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,13 +28,9 @@ class TransactionalOutageTests {
 		try (KafkaTestClient kafka = new KafkaTestClient(Broker.EMBEDDED)) {
 			String topic = kafka.createTopic(KafkaTestClient.unique("OrderTopic"), 2);
 			String group = KafkaTestClient.unique("order-service");
-			Set<String> keys = new HashSet<>();
-			for (int i = 0; i < RECORDS; i++) {
-				keys.add("order-" + i);
-				kafka.send(topic, i % 2, "order-" + i, "order-" + i);
-			}
-			try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OrderService.class,
-					"test.topic=" + topic, "test.group=" + group,
+			Set<String> keys = BreakerTopics.sendOrders(kafka, topic, 2, RECORDS);
+			try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OutageOrderService.class,
+					"test.topic=" + topic, "test.group=" + group, "test.outage=3000",
 					"spring.kafka.producer.transaction-id-prefix=" + KafkaTestClient.unique("tx") + "-",
 					"reliable.kafka.listeners.orders.retry-topic.delay-levels=100ms,200ms",
 					"reliable.kafka.listeners.orders.retry-topic.first-delay-level=1",
@@ -50,30 +38,11 @@ class TransactionalOutageTests {
 					"reliable.kafka.listeners.orders.breaker.enabled=true",
 					"reliable.kafka.listeners.orders.breaker.wait=300ms",
 					"reliable.kafka.listeners.orders.breaker.max-wait=300ms")) {
-				OrderService service = context.getBean(OrderService.class);
+				OutageOrderService service = context.getBean(OutageOrderService.class);
 				await().atMost(Duration.ofSeconds(90)).until(() -> service.processed.containsAll(keys));
 				assertThat(BreakerTopics.values(kafka, "dlq." + group)).isEmpty();
 			}
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrderService {
-
-		final Set<String> processed = ConcurrentHashMap.newKeySet();
-
-		private final AtomicLong outageEnds = new AtomicLong();
-
-		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
-				mode = ReliableMode.RETRY_TOPIC)
-		void onOrder(ConsumerRecord<String, String> record) {
-			this.outageEnds.compareAndSet(0, System.nanoTime() + Duration.ofSeconds(3).toNanos());
-			if (System.nanoTime() < this.outageEnds.get()) {
-				throw new SimulatedDeadlockException("Database unavailable");
-			}
-			this.processed.add(record.value());
-		}
-
 	}
 
 }

@@ -15,8 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,8 +28,9 @@ import org.springframework.messaging.handler.annotation.Payload;
 
 import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.autoconfigure.ReliableKafkaAutoConfiguration;
+import dev.reliablekafka.test.OfflineContextRunner;
 
+import static dev.reliablekafka.test.StartupFailures.configurationCause;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
@@ -43,10 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
  */
 class UnsupportedListenerSignatureTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
-		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "spring.kafka.listener.auto-startup=false",
-				"reliable.kafka.topics.create=false", "reliable.kafka.topics.verify=false");
+	private final ApplicationContextRunner runner = OfflineContextRunner.create();
 
 	@Test
 	void completableFuture() {
@@ -193,20 +189,11 @@ class UnsupportedListenerSignatureTests {
 	private void assertRejected(Class<?> listener, String expected, String fix) {
 		this.runner.withUserConfiguration(listener).run(context -> {
 			assertThat(context).hasFailed();
-			ReliableKafkaConfigurationException cause = findCause(context.getStartupFailure());
+			ReliableKafkaConfigurationException cause = configurationCause(context.getStartupFailure());
 			assertThat(cause.getMessage()).contains(expected);
 			assertThat(cause.getListenerId()).isEqualTo("orders");
 			assertThat(cause.getFix()).contains(fix);
 		});
-	}
-
-	private static ReliableKafkaConfigurationException findCause(Throwable failure) {
-		Throwable candidate = failure;
-		while (candidate != null && !(candidate instanceof ReliableKafkaConfigurationException)) {
-			candidate = candidate.getCause();
-		}
-		assertThat(candidate).as("cause of " + failure).isNotNull();
-		return (ReliableKafkaConfigurationException) candidate;
 	}
 
 	@Configuration(proxyBeanMethods = false)

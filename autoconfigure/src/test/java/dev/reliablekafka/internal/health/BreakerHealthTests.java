@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -14,14 +13,15 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ReliableTestApp;
+import dev.reliablekafka.test.SimpleMeters;
 import dev.reliablekafka.test.SimulatedDeadlockException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,14 +87,10 @@ class BreakerHealthTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@Import(SimpleMeters.class)
 	static class OrderService {
 
 		final AtomicBoolean down = new AtomicBoolean(true);
-
-		@Bean
-		SimpleMeterRegistry meterRegistry() {
-			return new SimpleMeterRegistry();
-		}
 
 		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
 				mode = ReliableMode.RETRY_TOPIC, delayLevels = "300ms", firstDelayLevel = "1")

@@ -6,9 +6,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -19,16 +17,15 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
-import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ProcessingLog;
 import dev.reliablekafka.test.ReliableTestApp;
-import dev.reliablekafka.test.SimulatedDeadlockException;
+import dev.reliablekafka.test.RetriedOnceOrderService;
+import dev.reliablekafka.test.SimpleMeters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,7 +51,7 @@ class ForwardFailureHealthTests {
 			String namespace = KafkaTestClient.unique("failing");
 			String tier = namespace + ".delay.300ms";
 
-			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, OrderService.class,
+			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, OrderServiceWithMeters.class,
 					"test.topic=" + topic, "test.group=" + group, "spring.application.name=" + namespace,
 					"reliable.kafka.forward-timeout=1s", "reliable.kafka.health.forward-failure-threshold=1s",
 					"reliable.kafka.listeners.orders.blocking.initial-interval=200ms",
@@ -102,28 +99,8 @@ class ForwardFailureHealthTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class OrderService {
-
-		private final ProcessingLog log;
-
-		OrderService(ProcessingLog log) {
-			this.log = log;
-		}
-
-		@Bean
-		SimpleMeterRegistry meterRegistry() {
-			return new SimpleMeterRegistry();
-		}
-
-		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
-				mode = ReliableMode.RETRY_TOPIC, delayLevels = "300ms", firstDelayLevel = "1", maxReconsumeTimes = "1")
-		void onOrder(ConsumerRecord<String, String> record) {
-			boolean fromSource = !record.topic().startsWith("retry.");
-			this.log.add("orders", record, !fromSource);
-			if (fromSource) {
-				throw new SimulatedDeadlockException("Deadlock processing order A");
-			}
-		}
+	@Import({ RetriedOnceOrderService.class, SimpleMeters.class })
+	static class OrderServiceWithMeters {
 
 	}
 

@@ -27,6 +27,7 @@ import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ReliableTestApp;
 
+import static dev.reliablekafka.test.StartupFailures.configurationCause;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -89,20 +90,11 @@ class UnsafeContainerCustomizerTests {
 			Throwable failure = catchThrowable(() -> ReliableTestApp.run(kafka, customizer,
 					"test.group=" + KafkaTestClient.unique("customized")).close());
 			assertThat(failure).as("start-up failure").isNotNull();
-			ReliableKafkaConfigurationException cause = findCause(failure);
+			ReliableKafkaConfigurationException cause = configurationCause(failure);
 			assertThat(cause.getMessage()).contains(expected);
 			assertThat(cause.getListenerId()).isEqualTo("orders");
 			assertThat(cause.getFix()).isNotBlank();
 		}
-	}
-
-	private static ReliableKafkaConfigurationException findCause(Throwable failure) {
-		Throwable candidate = failure;
-		while (candidate != null && !(candidate instanceof ReliableKafkaConfigurationException)) {
-			candidate = candidate.getCause();
-		}
-		assertThat(candidate).as("cause of " + failure).isNotNull();
-		return (ReliableKafkaConfigurationException) candidate;
 	}
 
 	@Configuration(proxyBeanMethods = false)

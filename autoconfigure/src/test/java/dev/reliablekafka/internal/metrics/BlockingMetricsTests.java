@@ -7,7 +7,6 @@ import java.time.Duration;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -16,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
@@ -25,6 +24,7 @@ import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ProcessingLog;
 import dev.reliablekafka.test.ReliableTestApp;
+import dev.reliablekafka.test.SimpleMeters;
 import dev.reliablekafka.test.SimulatedDeadlockException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -136,17 +136,13 @@ class BlockingMetricsTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@Import(SimpleMeters.class)
 	static class OrderService {
 
 		private final ProcessingLog log;
 
 		OrderService(ProcessingLog log) {
 			this.log = log;
-		}
-
-		@Bean
-		SimpleMeterRegistry meterRegistry() {
-			return new SimpleMeterRegistry();
 		}
 
 		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",

@@ -7,15 +7,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import dev.reliablekafka.ReliableHeaders;
 import dev.reliablekafka.annotation.ReliableListener;
@@ -23,6 +22,7 @@ import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ReliableTestApp;
+import dev.reliablekafka.test.SimpleMeters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -81,12 +81,8 @@ class FailedHandOffMetricsTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@Import(SimpleMeters.class)
 	static class OrderService {
-
-		@Bean
-		SimpleMeterRegistry meterRegistry() {
-			return new SimpleMeterRegistry();
-		}
 
 		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
 				mode = ReliableMode.RETRY_TOPIC, delayLevels = "1s", firstDelayLevel = "1", maxReconsumeTimes = "1")

@@ -8,15 +8,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
 import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.autoconfigure.ReliableKafkaAutoConfiguration;
+import dev.reliablekafka.test.OfflineContextRunner;
 
+import static dev.reliablekafka.test.StartupFailures.configurationCause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,10 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BreakerConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
-		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "spring.kafka.listener.auto-startup=false",
-				"reliable.kafka.topics.create=false", "reliable.kafka.topics.verify=false")
+	private final ApplicationContextRunner runner = OfflineContextRunner.create()
 		.withUserConfiguration(Listeners.class);
 
 	@Test
@@ -81,7 +77,7 @@ class BreakerConfigurationTests {
 	void badValuesFailStartUpNamingTheProperty(String property, String message) {
 		this.runner.withPropertyValues(property).run(context -> {
 			assertThat(context).hasFailed();
-			ReliableKafkaConfigurationException cause = findCause(context.getStartupFailure());
+			ReliableKafkaConfigurationException cause = configurationCause(context.getStartupFailure());
 			assertThat(cause.getMessage()).contains(message);
 			assertThat(cause.getFix()).isNotBlank();
 		});
@@ -89,26 +85,13 @@ class BreakerConfigurationTests {
 
 	@Test
 	void unparsableAnnotationValue() {
-		new ApplicationContextRunner()
-			.withConfiguration(
-					AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
-			.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "spring.kafka.listener.auto-startup=false",
-					"reliable.kafka.topics.create=false", "reliable.kafka.topics.verify=false")
+		OfflineContextRunner.create()
 			.withUserConfiguration(UnparsableListener.class)
 			.run(context -> {
 				assertThat(context).hasFailed();
-				assertThat(findCause(context.getStartupFailure()).getMessage())
+				assertThat(configurationCause(context.getStartupFailure()).getMessage())
 					.contains("@ReliableListener(breaker) on UnparsableListener.onOrder has the unparsable value 'yes'");
 			});
-	}
-
-	private static ReliableKafkaConfigurationException findCause(Throwable failure) {
-		Throwable candidate = failure;
-		while (candidate != null && !(candidate instanceof ReliableKafkaConfigurationException)) {
-			candidate = candidate.getCause();
-		}
-		assertThat(candidate).as("cause of " + failure).isNotNull();
-		return (ReliableKafkaConfigurationException) candidate;
 	}
 
 	@Configuration(proxyBeanMethods = false)

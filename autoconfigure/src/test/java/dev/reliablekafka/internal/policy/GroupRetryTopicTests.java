@@ -2,14 +2,12 @@ package dev.reliablekafka.internal.policy;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
-import dev.reliablekafka.autoconfigure.ReliableKafkaAutoConfiguration;
+import dev.reliablekafka.test.OfflineContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,11 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GroupRetryTopicTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
-		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "spring.kafka.listener.auto-startup=false",
-				"reliable.kafka.topics.create=false", "reliable.kafka.topics.verify=false",
-				"spring.application.name=shop");
+	private final ApplicationContextRunner runner = OfflineContextRunner.create()
+		.withPropertyValues("spring.application.name=shop");
 
 	@Test
 	void onlyAListenerAloneInItsGroupReadsTheGroupsRetryTopic() {

@@ -6,17 +6,15 @@ import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.BackOff;
 
-import dev.reliablekafka.ReliableKafkaConfigurationException;
 import dev.reliablekafka.annotation.ReliableListener;
 import dev.reliablekafka.annotation.ReliableMode;
-import dev.reliablekafka.autoconfigure.ReliableKafkaAutoConfiguration;
+import dev.reliablekafka.test.OfflineContextRunner;
 
+import static dev.reliablekafka.test.StartupFailures.configurationCause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -26,11 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SettingPrecedenceTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, ReliableKafkaAutoConfiguration.class))
-		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "spring.kafka.listener.auto-startup=false",
-				"reliable.kafka.topics.create=false", "reliable.kafka.topics.verify=false",
-				"spring.application.name=shop");
+	private final ApplicationContextRunner runner = OfflineContextRunner.create()
+		.withPropertyValues("spring.application.name=shop");
 
 	@Test
 	void explicitModeOnTheAnnotationWinsOverTheDefaultsAndLosesToTheListenersProperties() {
@@ -90,11 +85,7 @@ class SettingPrecedenceTests {
 			.withPropertyValues("reliable.kafka.defaults.mode=DEFAULT")
 			.run(context -> {
 				assertThat(context).hasFailed();
-				Throwable cause = context.getStartupFailure();
-				while (cause != null && !(cause instanceof ReliableKafkaConfigurationException)) {
-					cause = cause.getCause();
-				}
-				assertThat(cause).isNotNull()
+				assertThat(configurationCause(context.getStartupFailure()))
 					.hasMessageContaining("Reliable listener 'unstated': reliable.kafka.defaults.mode is DEFAULT");
 			});
 	}

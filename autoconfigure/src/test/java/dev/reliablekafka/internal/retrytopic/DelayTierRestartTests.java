@@ -2,7 +2,6 @@ package dev.reliablekafka.internal.retrytopic;
 
 import java.time.Duration;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -10,16 +9,13 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 
-import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ProcessingLog;
 import dev.reliablekafka.test.ProcessingLog.Entry;
 import dev.reliablekafka.test.ReliableTestApp;
-import dev.reliablekafka.test.SimulatedDeadlockException;
+import dev.reliablekafka.test.RetriedOnceOrderService;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,17 +38,19 @@ class DelayTierRestartTests {
 			String group = KafkaTestClient.unique("order-service");
 			String namespace = KafkaTestClient.unique("restart");
 			String[] properties = { "test.topic=" + topic, "test.group=" + group,
-					"spring.application.name=" + namespace };
+					"spring.application.name=" + namespace, "test.delay-levels=3s" };
 			kafka.send(topic, 0, "A", "A");
 
-			try (ConfigurableApplicationContext first = ReliableTestApp.run(kafka, OrderService.class, properties)) {
+			try (ConfigurableApplicationContext first = ReliableTestApp.run(kafka, RetriedOnceOrderService.class,
+					properties)) {
 				ProcessingLog log = first.getBean(ProcessingLog.class);
 				await().atMost(Duration.ofSeconds(30))
 					.until(() -> kafka.endOffset(new TopicPartition(namespace + ".delay.3s", 0)) == 1);
 				assertThat(log.of("orders")).hasSize(1);
 			}
 
-			try (ConfigurableApplicationContext second = ReliableTestApp.run(kafka, OrderService.class, properties)) {
+			try (ConfigurableApplicationContext second = ReliableTestApp.run(kafka, RetriedOnceOrderService.class,
+					properties)) {
 				ProcessingLog log = second.getBean(ProcessingLog.class);
 				await().atMost(Duration.ofSeconds(30)).until(() -> !log.succeeded("orders").isEmpty());
 				Entry redelivery = log.of("orders").get(0);
@@ -62,27 +60,6 @@ class DelayTierRestartTests {
 				assertThat(redelivery.messageId()).isEqualTo(topic + "-0-0");
 			}
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrderService {
-
-		private final ProcessingLog log;
-
-		OrderService(ProcessingLog log) {
-			this.log = log;
-		}
-
-		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
-				mode = ReliableMode.RETRY_TOPIC, delayLevels = "3s", firstDelayLevel = "1", maxReconsumeTimes = "1")
-		void onOrder(ConsumerRecord<String, String> record) {
-			boolean fromSource = !record.topic().startsWith("retry.");
-			this.log.add("orders", record, !fromSource);
-			if (fromSource) {
-				throw new SimulatedDeadlockException("Deadlock processing order A");
-			}
-		}
-
 	}
 
 }

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -14,15 +13,12 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 
-import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ProcessingLog;
 import dev.reliablekafka.test.ReliableTestApp;
-import dev.reliablekafka.test.SimulatedDeadlockException;
+import dev.reliablekafka.test.RetriedOnceOrderService;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,7 +45,7 @@ class ForwardFailureTests {
 			String tier = namespace + ".delay.300ms";
 			TopicPartition source = new TopicPartition(topic, 0);
 
-			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, OrderService.class,
+			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, RetriedOnceOrderService.class,
 					"test.topic=" + topic, "test.group=" + group, "spring.application.name=" + namespace,
 					"reliable.kafka.forward-timeout=1s",
 					"reliable.kafka.listeners.orders.blocking.initial-interval=200ms",
@@ -70,27 +66,6 @@ class ForwardFailureTests {
 				await().atMost(Duration.ofSeconds(30)).until(() -> kafka.committed(group, source) == 1);
 			}
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrderService {
-
-		private final ProcessingLog log;
-
-		OrderService(ProcessingLog log) {
-			this.log = log;
-		}
-
-		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
-				mode = ReliableMode.RETRY_TOPIC, delayLevels = "300ms", firstDelayLevel = "1", maxReconsumeTimes = "1")
-		void onOrder(ConsumerRecord<String, String> record) {
-			boolean fromSource = !record.topic().startsWith("retry.");
-			this.log.add("orders", record, !fromSource);
-			if (fromSource) {
-				throw new SimulatedDeadlockException("Deadlock processing order A");
-			}
-		}
-
 	}
 
 }

@@ -13,14 +13,12 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 
 import dev.reliablekafka.ReliableHeaders;
-import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ProcessingLog;
+import dev.reliablekafka.test.ProcessingOrderService;
 import dev.reliablekafka.test.ReliableTestApp;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,8 +44,9 @@ class LogAppendTimeDueTimeTests {
 			admin.createTopics(List.of(new NewTopic(tier, 1, (short) 1)
 				.configs(Map.of("message.timestamp.type", "LogAppendTime")))).all().get(30, TimeUnit.SECONDS);
 
-			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, OrderService.class,
-					"test.topic=" + topic, "test.group=" + group, "spring.application.name=" + namespace)) {
+			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, ProcessingOrderService.class,
+					"test.topic=" + topic, "test.group=" + group, "spring.application.name=" + namespace,
+					"test.delay-levels=3s", "test.first-delay-level=1", "test.max-reconsume-times=1")) {
 				ProcessingLog log = app.getBean(ProcessingLog.class);
 				long skewedDueTime = System.currentTimeMillis() - 600_000;
 				RecordMetadata appended = kafka.send(tier, 0, "A".getBytes(StandardCharsets.UTF_8),
@@ -62,23 +61,6 @@ class LogAppendTimeDueTimeTests {
 					.isGreaterThanOrEqualTo(appended.timestamp() + DELAY_MILLIS);
 			}
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrderService {
-
-		private final ProcessingLog log;
-
-		OrderService(ProcessingLog log) {
-			this.log = log;
-		}
-
-		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
-				mode = ReliableMode.RETRY_TOPIC, delayLevels = "3s", firstDelayLevel = "1", maxReconsumeTimes = "1")
-		void onOrder(ConsumerRecord<String, String> record) {
-			this.log.add("orders", record, true);
-		}
-
 	}
 
 }

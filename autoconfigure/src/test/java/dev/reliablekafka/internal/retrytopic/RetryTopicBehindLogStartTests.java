@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -18,13 +17,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 
-import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ProcessingLog;
+import dev.reliablekafka.test.ProcessingOrderService;
 import dev.reliablekafka.test.ReliableTestApp;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,7 +56,7 @@ class RetryTopicBehindLogStartTests {
 			// What retention does to a group that stayed away too long: records 0 to 2 are gone.
 			admin.deleteRecords(Map.of(retry, RecordsToDelete.beforeOffset(3))).all().get(30, TimeUnit.SECONDS);
 
-			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, OrderService.class,
+			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, ProcessingOrderService.class,
 					"test.topic=" + topic, "test.group=" + group, "spring.kafka.consumer.auto-offset-reset=latest")) {
 				ProcessingLog log = app.getBean(ProcessingLog.class);
 				await().atMost(Duration.ofSeconds(30)).until(() -> log.of("orders").size() >= 2);
@@ -68,23 +65,6 @@ class RetryTopicBehindLogStartTests {
 				assertThat(output).contains("Records at offsets 0 to 2 of " + retry + " were deleted by retention");
 			}
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrderService {
-
-		private final ProcessingLog log;
-
-		OrderService(ProcessingLog log) {
-			this.log = log;
-		}
-
-		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
-				mode = ReliableMode.RETRY_TOPIC)
-		void onOrder(ConsumerRecord<String, String> record) {
-			this.log.add("orders", record, true);
-		}
-
 	}
 
 }

@@ -2,7 +2,6 @@ package dev.reliablekafka.internal.retrytopic;
 
 import java.time.Duration;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -10,13 +9,11 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 
-import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ProcessingLog;
+import dev.reliablekafka.test.ProcessingOrderService;
 import dev.reliablekafka.test.ReliableTestApp;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +40,7 @@ class RetryTopicRebalanceListenerTests {
 			kafka.send("retry." + group, 0, "A", "handed over");
 			kafka.send(topic, 0, "old", "before start");
 
-			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, OrderService.class,
+			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, ProcessingOrderService.class,
 					"test.topic=" + topic, "test.group=" + group, "spring.kafka.consumer.auto-offset-reset=latest")) {
 				ProcessingLog log = app.getBean(ProcessingLog.class);
 				await().atMost(Duration.ofSeconds(30)).until(() -> !log.of("orders").isEmpty());
@@ -56,23 +53,6 @@ class RetryTopicRebalanceListenerTests {
 					.containsExactly("handed over", "after start");
 			}
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrderService {
-
-		private final ProcessingLog log;
-
-		OrderService(ProcessingLog log) {
-			this.log = log;
-		}
-
-		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
-				mode = ReliableMode.RETRY_TOPIC)
-		void onOrder(ConsumerRecord<String, String> record) {
-			this.log.add("orders", record, true);
-		}
-
 	}
 
 }

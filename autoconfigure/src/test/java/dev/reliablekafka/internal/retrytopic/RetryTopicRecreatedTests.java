@@ -13,6 +13,7 @@ import dev.reliablekafka.internal.support.HeaderValues;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ProcessingLog;
+import dev.reliablekafka.test.ProcessingOrderService;
 import dev.reliablekafka.test.ReliableTestApp;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,9 +35,9 @@ class RetryTopicRecreatedTests {
 			String namespace = KafkaTestClient.unique("wait");
 			TopicPartition tier = new TopicPartition(namespace + ".delay.1s", 0);
 
-			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka,
-					UndeliverableTierRecordTests.OrderService.class, "test.topic=" + topic, "test.group=" + group,
-					"spring.application.name=" + namespace)) {
+			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, ProcessingOrderService.class,
+					"test.topic=" + topic, "test.group=" + group, "spring.application.name=" + namespace,
+					"test.delay-levels=1s", "test.first-delay-level=1", "test.max-reconsume-times=1")) {
 				ProcessingLog log = app.getBean(ProcessingLog.class);
 				long now = System.currentTimeMillis();
 				UndeliverableTierRecordTests.tierRecord(kafka, tier, recreated, "late", now);

@@ -4,23 +4,19 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.util.ReflectionTestUtils;
 
-import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ProcessingLog;
 import dev.reliablekafka.test.ReliableTestApp;
-import dev.reliablekafka.test.SimulatedDeadlockException;
+import dev.reliablekafka.test.RetriedOnceOrderService;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +34,7 @@ class SchedulerFetchesTests {
 			String topic = kafka.createTopic(KafkaTestClient.unique("orders"), 1);
 			String group = KafkaTestClient.unique("order-service");
 
-			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, OrderService.class,
+			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, RetriedOnceOrderService.class,
 					"test.topic=" + topic, "test.group=" + group, "spring.kafka.consumer.fetch-max-wait=10s",
 					"reliable.kafka.listeners.orders.retry-topic.delay-levels=1s",
 					"reliable.kafka.listeners.orders.retry-topic.first-delay-level=1")) {
@@ -75,27 +71,6 @@ class SchedulerFetchesTests {
 			}
 		}
 		return total;
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrderService {
-
-		private final ProcessingLog log;
-
-		OrderService(ProcessingLog log) {
-			this.log = log;
-		}
-
-		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
-				mode = ReliableMode.RETRY_TOPIC)
-		void onOrder(ConsumerRecord<String, String> record) {
-			boolean fail = !record.topic().startsWith("retry.");
-			this.log.add("orders", record, !fail);
-			if (fail) {
-				throw new SimulatedDeadlockException("Deadlock processing order A");
-			}
-		}
-
 	}
 
 }

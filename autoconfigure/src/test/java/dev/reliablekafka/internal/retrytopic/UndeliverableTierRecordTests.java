@@ -2,22 +2,19 @@ package dev.reliablekafka.internal.retrytopic;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 
 import dev.reliablekafka.ReliableHeaders;
-import dev.reliablekafka.annotation.ReliableListener;
-import dev.reliablekafka.annotation.ReliableMode;
 import dev.reliablekafka.internal.support.HeaderValues;
 import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ProcessingLog;
+import dev.reliablekafka.test.ProcessingOrderService;
 import dev.reliablekafka.test.ReliableTestApp;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,9 +39,10 @@ class UndeliverableTierRecordTests {
 			String namespace = KafkaTestClient.unique("stall");
 			TopicPartition tier = new TopicPartition(namespace + ".delay.1s", 0);
 
-			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, OrderService.class,
+			try (ConfigurableApplicationContext app = ReliableTestApp.run(kafka, ProcessingOrderService.class,
 					"test.topic=" + topic, "test.group=" + group, "spring.application.name=" + namespace,
-					"reliable.kafka.topics.unavailable-patience=1s")) {
+					"reliable.kafka.topics.unavailable-patience=1s", "test.delay-levels=1s", "test.first-delay-level=1",
+					"test.max-reconsume-times=1")) {
 				ProcessingLog log = app.getBean(ProcessingLog.class);
 				long now = System.currentTimeMillis();
 				tierRecord(kafka, tier, ghost, "bad-1", now);
@@ -73,23 +71,6 @@ class UndeliverableTierRecordTests {
 		kafka.send(tier.topic(), tier.partition(), messageId.getBytes(StandardCharsets.UTF_8),
 				messageId.getBytes(StandardCharsets.UTF_8), ReliableHeaders.GROUP, group, ReliableHeaders.MESSAGE_ID,
 				messageId, ReliableHeaders.RECONSUME_COUNT, "1", ReliableHeaders.DUE_TIME, Long.toString(dueTime));
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OrderService {
-
-		private final ProcessingLog log;
-
-		OrderService(ProcessingLog log) {
-			this.log = log;
-		}
-
-		@ReliableListener(id = "orders", topics = "${test.topic}", groupId = "${test.group}",
-				mode = ReliableMode.RETRY_TOPIC, delayLevels = "1s", firstDelayLevel = "1", maxReconsumeTimes = "1")
-		void onOrder(ConsumerRecord<String, String> record) {
-			this.log.add("orders", record, true);
-		}
-
 	}
 
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -25,18 +24,11 @@ import static org.awaitility.Awaitility.await;
  * nothing behind it is delivered. Once B succeeds the breaker closes, the partitions are resumed and the rest
  * follows.
  */
-class BreakerContainerContractTests {
+class BreakerContainerContractTests extends GatedContainerContract {
 
 	private static final TopicPartition ORDERS_0 = new TopicPartition("orders", 0);
 
 	private static final TopicPartition ORDERS_1 = new TopicPartition("orders", 1);
-
-	private final GatedContainer fixture = new GatedContainer();
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
-	}
 
 	@Test
 	void whileOpenNothingIsCommittedPastTheKeptRecordAndEveryPartitionWaits() {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -23,18 +22,11 @@ import static org.awaitility.Awaitility.await;
  * its delay tier or dead-lettered once its retries are used up) and every other record, of both partitions, is
  * processed.
  */
-class BreakerFailingProbeTests {
+class BreakerFailingProbeTests extends GatedContainerContract {
 
 	private static final TopicPartition ORDERS_0 = new TopicPartition("orders", 0);
 
 	private static final TopicPartition ORDERS_1 = new TopicPartition("orders", 1);
-
-	private final GatedContainer fixture = new GatedContainer();
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
-	}
 
 	@Test
 	void aProbeThatKeepsFailingDoesNotHoldTheListenerForever() {

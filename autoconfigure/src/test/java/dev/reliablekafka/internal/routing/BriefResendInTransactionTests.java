@@ -1,24 +1,18 @@
 package dev.reliablekafka.internal.routing;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
@@ -26,9 +20,14 @@ import org.springframework.kafka.core.ProducerFactory;
 
 import dev.reliablekafka.ReliableHeaders;
 
+import static dev.reliablekafka.internal.routing.TransactionalForwarding.P;
+import static dev.reliablekafka.internal.routing.TransactionalForwarding.forward;
+import static dev.reliablekafka.internal.routing.TransactionalForwarding.gated;
+import static dev.reliablekafka.internal.routing.TransactionalForwarding.keptOpenProducer;
+import static dev.reliablekafka.internal.routing.TransactionalForwarding.recordA;
+import static dev.reliablekafka.internal.routing.TransactionalForwarding.transactionCapable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 
@@ -39,59 +38,39 @@ import static org.mockito.Mockito.verify;
  */
 class BriefResendInTransactionTests {
 
-	private static final TopicPartition P = new TopicPartition("orders", 0);
-
 	@Test
 	@SuppressWarnings("unchecked")
 	void tooLargeForwardIsNeverCommittedApartFromItsOffset() {
 		List<MockProducer<byte[], byte[]>> producers = new ArrayList<>();
-		ProducerFactory<byte[], byte[]> factory = new ProducerFactory<>() {
-			@Override
-			public Producer<byte[], byte[]> createProducer() {
-				MockProducer<byte[], byte[]> producer = new MockProducer<>(!producers.isEmpty(), null,
-						new ByteArraySerializer(), new ByteArraySerializer()) {
-					@Override
-					public void close(Duration timeout) {
-					}
-				};
-				producer.initTransactions();
-				producers.add(producer);
-				return producer;
-			}
-
-			@Override
-			public boolean transactionCapable() {
-				return true;
-			}
-		};
+		ProducerFactory<byte[], byte[]> factory = transactionCapable(() -> {
+			MockProducer<byte[], byte[]> producer = keptOpenProducer(!producers.isEmpty());
+			producers.add(producer);
+			return producer;
+		});
 		RecordForwarder forwarder = new RecordForwarder(factory, Duration.ofSeconds(2));
 		Consumer<Object, Object> raw = mock(Consumer.class);
-		given(raw.groupMetadata()).willReturn(new ConsumerGroupMetadata("order-service"));
-		given(raw.assignment()).willReturn(Set.of(P));
-		Consumer<Object, Object> consumer = new CommitGate(Duration.ofSeconds(2), Duration.ofMillis(100)).apply(raw);
+		Consumer<Object, Object> consumer = gated(raw);
 		ConsumerRebalanceListener containerListener = mock(ConsumerRebalanceListener.class);
 		consumer.subscribe(List.of("orders"), containerListener);
 		ArgumentCaptor<ConsumerRebalanceListener> gated = ArgumentCaptor.forClass(ConsumerRebalanceListener.class);
 		verify(raw).subscribe(any(Collection.class), gated.capture());
 		ForwardGate gate = ForwardGate.of(consumer);
 
-		byte[] bytes = "A".getBytes(StandardCharsets.UTF_8);
-		ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("orders", 0, 0, bytes, bytes);
+		ConsumerRecord<byte[], byte[]> record = recordA();
 		RecordHeaders headers = new RecordHeaders();
 		headers.add(ReliableHeaders.EXCEPTION_STACKTRACE, new byte[100]);
 		List<String> outcomes = new ArrayList<>();
-		PipelinedForward forward = new PipelinedForward(record, "app.delay.1s", headers, forwarder,
-				(c, t, h) -> gate.sendInTransaction(forwarder, c, t, h), true, new PipelinedForward.Outcomes() {
-					@Override
-					public void acknowledged(ConsumerRecord<?, ?> r, String topic, boolean brief) {
-						outcomes.add("acknowledged brief=" + brief);
-					}
+		PipelinedForward forward = forward(gate, forwarder, record, headers, new PipelinedForward.Outcomes() {
+			@Override
+			public void acknowledged(ConsumerRecord<?, ?> r, String topic, boolean brief) {
+				outcomes.add("acknowledged brief=" + brief);
+			}
 
-					@Override
-					public void failed(ConsumerRecord<?, ?> r, String topic, boolean brief, Throwable cause) {
-						outcomes.add("failed " + cause);
-					}
-				});
+			@Override
+			public void failed(ConsumerRecord<?, ?> r, String topic, boolean brief, Throwable cause) {
+				outcomes.add("failed " + cause);
+			}
+		});
 		gate.register(P, forward);
 		producers.get(0).errorNext(new RecordTooLargeException("too large with the stack trace"));
 

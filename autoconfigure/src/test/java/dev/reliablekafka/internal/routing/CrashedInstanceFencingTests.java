@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,14 +16,8 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -36,6 +29,8 @@ import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ProcessingLog;
 import dev.reliablekafka.test.ReliableTestApp;
 
+import static dev.reliablekafka.internal.routing.ReadCommitted.lastStableOffset;
+import static dev.reliablekafka.internal.routing.ReadCommitted.readCommitted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -156,37 +151,6 @@ class CrashedInstanceFencingTests {
 				.stream()
 				.anyMatch(partition -> partition.topic().equals(topic)))
 			.count();
-	}
-
-	private static long lastStableOffset(Admin admin, TopicPartition partition) throws Exception {
-		return admin
-			.listOffsets(Map.of(partition, OffsetSpec.latest()),
-					new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-			.partitionResult(partition)
-			.get(30, TimeUnit.SECONDS)
-			.offset();
-	}
-
-	/** Every record of a topic a {@code read_committed} consumer sees, up to the end. */
-	private static List<ConsumerRecord<byte[], byte[]>> readCommitted(KafkaTestClient kafka, String topic) {
-		List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-						ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-				new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-			List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30))
-				.stream()
-				.map(info -> new TopicPartition(topic, info.partition()))
-				.toList();
-			consumer.assign(partitions);
-			consumer.seekToBeginning(partitions);
-			Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-			await().atMost(Duration.ofSeconds(30)).until(() -> {
-				consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-				return partitions.stream().allMatch(partition -> consumer.position(partition) >= end.get(partition));
-			});
-		}
-		return records;
 	}
 
 	// A record may pass through a topic once per attempt, never twice in one attempt.

@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -18,15 +16,10 @@ import static org.awaitility.Awaitility.await;
  * open with a failed send, where the record's next attempts would send in the same, poisoned transaction that only a
  * commit would abort, while no commit comes as the consumer's only partition is stuck on the record.
  */
-class FailedForwardAbortsTransactionTests {
+class FailedForwardAbortsTransactionTests extends GatedContainerContract {
 
-	private static final TopicPartition PARTITION = new TopicPartition("orders", 0);
-
-	private final GatedContainer fixture = new GatedContainer(true);
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
+	FailedForwardAbortsTransactionTests() {
+		super(true);
 	}
 
 	@Test

@@ -2,13 +2,9 @@ package dev.reliablekafka.internal.routing;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -21,23 +17,17 @@ import static org.awaitility.Awaitility.await;
  * took effect, so the partition is rewound to its first forwarded record, the records before it are committed,
  * and the record and those behind it are delivered again: processed twice, never lost.
  */
-class FailedPollTransactionTests {
+class FailedPollTransactionTests extends GatedContainerContract {
 
-	private static final TopicPartition PARTITION = new TopicPartition("orders", 0);
-
-	private final GatedContainer fixture = new GatedContainer(true);
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
+	FailedPollTransactionTests() {
+		super(true);
 	}
 
 	@Test
 	void failedTransactionRewindsToItsFirstForward() {
-		Set<String> failedOnce = ConcurrentHashMap.newKeySet();
 		this.fixture.producer.commitTransactionException = new KafkaException("transaction aborted");
 		this.fixture.records(PARTITION, IntStream.range(0, 20).mapToObj(i -> "r" + i).toArray(String[]::new));
-		this.fixture.start(AckMode.BATCH, value -> (value.equals("r3") || value.equals("r13")) && failedOnce.add(value),
+		this.fixture.start(AckMode.BATCH, failingOnce(value -> value.equals("r3") || value.equals("r13")),
 				Duration.ofSeconds(30), Duration.ofSeconds(10));
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.fixture.delivered().size() == 20);

@@ -12,8 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.kafka.core.ProducerFactory;
-
+import static dev.reliablekafka.internal.routing.TransactionalForwarding.transactionCapable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -29,18 +28,8 @@ class FailedTransactionCommitClosesProducerTests {
 				new ByteArraySerializer());
 		producer.initTransactions();
 		producer.commitTransactionException = new KafkaException("the producer is fenced");
-		ProducerFactory<byte[], byte[]> factory = new ProducerFactory<>() {
-			@Override
-			public Producer<byte[], byte[]> createProducer() {
-				return producer;
-			}
-
-			@Override
-			public boolean transactionCapable() {
-				return true;
-			}
-		};
-		TransactionalHandOff handOff = new TransactionalHandOff(factory, Duration.ofSeconds(1));
+		TransactionalHandOff handOff = new TransactionalHandOff(transactionCapable(() -> producer),
+				Duration.ofSeconds(1));
 		Producer<byte[], byte[]> inTransaction = handOff.begin();
 
 		assertThatExceptionOfType(ForwardingFailedException.class).isThrownBy(() -> handOff.commit(inTransaction, 0,

@@ -7,8 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -21,15 +19,10 @@ import static org.awaitility.Awaitility.await;
  * of the poll. A later record of it that fails must not be forwarded and committed (offsets capped at the rewound
  * record) and then forwarded again on redelivery: one committed forward per record.
  */
-class ForwardBehindRewindInTransactionTests {
+class ForwardBehindRewindInTransactionTests extends GatedContainerContract {
 
-	private static final TopicPartition PARTITION = new TopicPartition("orders", 0);
-
-	private final GatedContainer fixture = new GatedContainer(true);
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
+	ForwardBehindRewindInTransactionTests() {
+		super(true);
 	}
 
 	@Test

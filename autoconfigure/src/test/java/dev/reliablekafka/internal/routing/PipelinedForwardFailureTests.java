@@ -3,11 +3,7 @@ package dev.reliablekafka.internal.routing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -20,22 +16,12 @@ import static org.awaitility.Awaitility.await;
  * commit of the poll must not pass the record: its partition is committed up to it and rewound to it, the record
  * and those behind it are delivered again (processed twice, never lost), and only then is the poll committed.
  */
-class PipelinedForwardFailureTests {
-
-	private static final TopicPartition PARTITION = new TopicPartition("orders", 0);
-
-	private final GatedContainer fixture = new GatedContainer();
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
-	}
+class PipelinedForwardFailureTests extends GatedContainerContract {
 
 	@Test
 	void failedForwardRewindsItsPartitionAndIsNeverCommittedPast() {
-		Set<String> failedOnce = ConcurrentHashMap.newKeySet();
 		this.fixture.records(PARTITION, "A", "B", "C");
-		this.fixture.start(AckMode.BATCH, value -> value.equals("A") && failedOnce.add(value),
+		this.fixture.start(AckMode.BATCH, failingOnce(value -> value.equals("A")),
 				Duration.ofSeconds(30), Duration.ofSeconds(10));
 
 		// The listener moves on while A's forward is in flight.

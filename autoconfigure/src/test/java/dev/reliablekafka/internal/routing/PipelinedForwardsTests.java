@@ -5,8 +5,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -19,16 +17,7 @@ import static org.awaitility.Awaitility.await;
  * waiting, so the listener processes the whole poll before any forward is acknowledged, and the poll is committed
  * once, after the forwards of the records it covers were acknowledged.
  */
-class PipelinedForwardsTests {
-
-	private static final TopicPartition PARTITION = new TopicPartition("orders", 0);
-
-	private final GatedContainer fixture = new GatedContainer();
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
-	}
+class PipelinedForwardsTests extends GatedContainerContract {
 
 	@Test
 	void forwardsOfAPollAreAwaitedOnceByItsCommit() {

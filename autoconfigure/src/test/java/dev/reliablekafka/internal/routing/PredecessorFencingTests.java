@@ -5,12 +5,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -25,6 +22,7 @@ import dev.reliablekafka.test.Broker;
 import dev.reliablekafka.test.KafkaTestClient;
 import dev.reliablekafka.test.ReliableTestApp;
 
+import static dev.reliablekafka.internal.routing.ReadCommitted.lastStableOffset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -77,15 +75,6 @@ class PredecessorFencingTests {
 		producer.beginTransaction();
 		producer.send(new ProducerRecord<>(topic, 0, null, new byte[1])).get(30, TimeUnit.SECONDS);
 		return producer;
-	}
-
-	private static long lastStableOffset(Admin admin, TopicPartition partition) throws Exception {
-		return admin
-			.listOffsets(Map.of(partition, OffsetSpec.latest()),
-					new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-			.partitionResult(partition)
-			.get(30, TimeUnit.SECONDS)
-			.offset();
 	}
 
 }

@@ -3,11 +3,7 @@ package dev.reliablekafka.internal.routing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -20,22 +16,12 @@ import static org.awaitility.Awaitility.await;
  * for it. The partition is rewound to the record in the middle of the poll; the records of the poll behind it are
  * still processed, but no commit passes the record until it is delivered again.
  */
-class RecordAckForwardFailureTests {
-
-	private static final TopicPartition PARTITION = new TopicPartition("orders", 0);
-
-	private final GatedContainer fixture = new GatedContainer();
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
-	}
+class RecordAckForwardFailureTests extends GatedContainerContract {
 
 	@Test
 	void noCommitPassesTheRewoundRecordBeforeItIsDeliveredAgain() {
-		Set<String> failedOnce = ConcurrentHashMap.newKeySet();
 		this.fixture.records(PARTITION, "A", "B", "C");
-		this.fixture.start(AckMode.RECORD, value -> value.equals("A") && failedOnce.add(value),
+		this.fixture.start(AckMode.RECORD, failingOnce(value -> value.equals("A")),
 				Duration.ofSeconds(30), Duration.ofSeconds(10));
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.fixture.producer.history().size() == 1);

@@ -3,11 +3,7 @@ package dev.reliablekafka.internal.routing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -21,22 +17,12 @@ import static org.awaitility.Awaitility.await;
  * with A), which seeks the partition past B. That seek must not move the partition past A: A is delivered again,
  * and no commit passes it before.
  */
-class RewoundPartitionSeekTests {
-
-	private static final TopicPartition PARTITION = new TopicPartition("orders", 0);
-
-	private final GatedContainer fixture = new GatedContainer();
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
-	}
+class RewoundPartitionSeekTests extends GatedContainerContract {
 
 	@Test
 	void aSeekPastARewoundRecordStopsAtIt() {
-		Set<String> failedOnce = ConcurrentHashMap.newKeySet();
 		this.fixture.records(PARTITION, "A", "B", "C");
-		this.fixture.start(AckMode.RECORD, value -> !value.equals("C") && failedOnce.add(value),
+		this.fixture.start(AckMode.RECORD, failingOnce(value -> !value.equals("C")),
 				Duration.ofSeconds(30), Duration.ofSeconds(10));
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.fixture.producer.history().size() == 1);

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -17,18 +16,11 @@ import static org.awaitility.Awaitility.await;
  * on with its other partitions and commits them, well within the forward timeout; the hanging record's partition
  * is committed up to the record only, and the rest of it once the forward is acknowledged.
  */
-class SlowForwardHoldsOnePartitionTests {
+class SlowForwardHoldsOnePartitionTests extends GatedContainerContract {
 
 	private static final TopicPartition SLOW = new TopicPartition("orders", 0);
 
 	private static final TopicPartition OTHER = new TopicPartition("orders", 1);
-
-	private final GatedContainer fixture = new GatedContainer();
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
-	}
 
 	@Test
 	void otherPartitionsAreCommittedWhileAForwardHangs() {

@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -21,16 +19,7 @@ import static org.awaitility.Awaitility.await;
  * offsets before handling that failure. That commit must not pass A, which is delivered again but not yet handed
  * over.
  */
-class StaleAckAfterRewindTests {
-
-	private static final TopicPartition PARTITION = new TopicPartition("orders", 0);
-
-	private final GatedContainer fixture = new GatedContainer();
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
-	}
+class StaleAckAfterRewindTests extends GatedContainerContract {
 
 	@Test
 	void anAcknowledgmentFromAnEarlierPollDoesNotPassARedeliveredRecord() {

@@ -5,9 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -20,16 +18,7 @@ import static org.awaitility.Awaitility.await;
  * again right after the next poll. If that poll delivered the rewound record again, the gate no longer knows it
  * was rewound, and lets the stale commit pass the record before it was processed again.
  */
-class StaleCommitAfterRewindTests {
-
-	private static final TopicPartition PARTITION = new TopicPartition("orders", 0);
-
-	private final GatedContainer fixture = new GatedContainer();
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
-	}
+class StaleCommitAfterRewindTests extends GatedContainerContract {
 
 	@Test
 	void staleCommitAfterRewindDoesNotPassTheRewoundRecord() {

@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -19,15 +17,10 @@ import static org.awaitility.Awaitility.await;
  * the redelivered record's new forward would supersede it and the next commit would commit both sends: the
  * failed forward aborts its transaction at once.
  */
-class SupersededForwardInTransactionTests {
+class SupersededForwardInTransactionTests extends GatedContainerContract {
 
-	private static final TopicPartition PARTITION = new TopicPartition("orders", 0);
-
-	private final GatedContainer fixture = new GatedContainer(true);
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
+	SupersededForwardInTransactionTests() {
+		super(true);
 	}
 
 	@Test

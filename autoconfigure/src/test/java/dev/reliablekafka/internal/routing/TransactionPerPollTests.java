@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -19,15 +17,10 @@ import static org.awaitility.Awaitility.await;
  * sent without waiting, in one transaction, which the poll's commit commits with the poll's offsets instead of
  * the consumer committing them.
  */
-class TransactionPerPollTests {
+class TransactionPerPollTests extends GatedContainerContract {
 
-	private static final TopicPartition PARTITION = new TopicPartition("orders", 0);
-
-	private final GatedContainer fixture = new GatedContainer(true);
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
+	TransactionPerPollTests() {
+		super(true);
 	}
 
 	@Test
