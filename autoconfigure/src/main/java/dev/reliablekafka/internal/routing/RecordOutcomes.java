@@ -26,8 +26,9 @@ import dev.reliablekafka.internal.policy.ListenerPolicy;
  * which knows whether they are retryable.</li>
  * </ul>
  * It runs first among a container's record interceptors, on the record as consumed. One instance serves one
- * container, whose consumers share it, each on its own thread: the gate of a thread's consumer is looked up once
- * per poll, not for each record and outcome.
+ * container, whose consumers share it, each on its own thread: the gate of a thread's consumer is kept until the
+ * container clears the thread's state (after each poll), and checked against the consumer on every call, so a
+ * consumer replaced on the same thread is never given another's gate.
  */
 public final class RecordOutcomes<K, V> implements RecordInterceptor<K, V> {
 
