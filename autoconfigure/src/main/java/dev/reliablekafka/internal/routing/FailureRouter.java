@@ -1,7 +1,5 @@
 package dev.reliablekafka.internal.routing;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 
@@ -9,8 +7,6 @@ import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
@@ -20,18 +16,12 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.ExceptionMatcher;
 import org.springframework.kafka.support.KafkaUtils;
 
-import dev.reliablekafka.ReliableHeaders;
 import dev.reliablekafka.internal.blocking.InPlaceRetries;
 import dev.reliablekafka.internal.breaker.OutageBreaker;
 import dev.reliablekafka.internal.container.PartitionBackOff;
 import dev.reliablekafka.internal.container.RecordSeeks;
-import dev.reliablekafka.internal.metrics.DeadLetterReason;
 import dev.reliablekafka.internal.metrics.ReliableEvents;
-import dev.reliablekafka.internal.policy.BlockingPolicy;
-import dev.reliablekafka.internal.policy.DelayLevel;
 import dev.reliablekafka.internal.policy.ListenerPolicy;
-import dev.reliablekafka.internal.policy.RetryTopicPolicy;
-import dev.reliablekafka.internal.support.DurationText;
 import dev.reliablekafka.internal.support.FailureText;
 import dev.reliablekafka.internal.support.HeaderValues;
 
@@ -57,6 +47,9 @@ import dev.reliablekafka.internal.support.HeaderValues;
  * A listener with an {@link OutageBreaker} tells it every retryable failure first; while the breaker is open (or
  * this failure opened it), the record stays in place as after a failed forward, with no attempt counted, and the
  * breaker pauses the listener's partitions.
+ * <p>
+ * This class decides; {@link FailedRecordHandOver} forwards or dead-letters a record, {@link InPlaceRetry} keeps
+ * one in place, and {@link FailureLog} reports how a forward went.
  */
 public class FailureRouter implements CommonErrorHandler {
 
@@ -70,21 +63,15 @@ public class FailureRouter implements CommonErrorHandler {
 
 	private final InPlaceRetries retries;
 
-	private final PartitionBackOff partitionBackOff;
+	private final FailureLog log;
 
-	private final HeaderTrust headerTrust;
+	private final FailedRecordHandOver handOver;
+
+	private final InPlaceRetry inPlace;
 
 	private final HandOverCommits commits;
 
-	private final ReliableEvents events;
-
 	private final @Nullable OutageBreaker breaker;
-
-	// Records whose forward in a transaction was refused as too large: forwarded without the stack trace next.
-	private final TooLargeRecords tooLarge = new TooLargeRecords();
-
-	// Per consumer thread: the consumers of a concurrent container share the router.
-	private final ThreadLocal<Boolean> forwardingFailed = ThreadLocal.withInitial(() -> false);
 
 	/**
 	 * Create the router of one listener.
@@ -120,14 +107,14 @@ public class FailureRouter implements CommonErrorHandler {
 			ReliableEvents events, @Nullable OutageBreaker breaker) {
 		this.breaker = breaker;
 		this.policy = policy;
-		this.events = events;
 		this.notRetryable = ExceptionMatcher.forAllowList().addAll(policy.notRetryable()).build();
 		this.notRetryable.setTraverseCauses(true);
 		this.forwarder = forwarder;
 		// BLOCKING keeps its counts durably, so that max-attempts holds across restarts and rebalances.
 		this.retries = new InPlaceRetries(policy.blocking().toBackOff(), policy.retryTopic() == null);
-		this.partitionBackOff = partitionBackOff;
-		this.headerTrust = new HeaderTrust(policy);
+		this.log = new FailureLog(policy, events);
+		this.handOver = new FailedRecordHandOver(policy, this.notRetryable, events, this.log);
+		this.inPlace = new InPlaceRetry(policy, this.retries, partitionBackOff, events, this.log);
 		this.commits = new HandOverCommits(policy.listenerId());
 	}
 
@@ -155,7 +142,7 @@ public class FailureRouter implements CommonErrorHandler {
 	 */
 	@Override
 	public boolean seeksAfterHandling() {
-		return this.policy.retryTopic() == null || this.forwardingFailed.get();
+		return this.policy.retryTopic() == null || this.handOver.forwardingFailed();
 	}
 
 	/**
@@ -182,7 +169,7 @@ public class FailureRouter implements CommonErrorHandler {
 			return false; // the container keeps it with those behind it until its partition is resumed
 		}
 		InPlaceRetries.Failure failure = this.retries.failed(record);
-		if (safeHandOver(record, thrown, failure, handOffs, true)) {
+		if (this.handOver.safeHandOver(record, thrown, failure, handOffs, true)) {
 			this.retries.forget(record);
 			this.commits.handedOver(record, consumer, container);
 			return true;
@@ -213,13 +200,14 @@ public class FailureRouter implements CommonErrorHandler {
 		}
 		InPlaceRetries.Failure failure = this.retries.failed(failed, consumer);
 		// A consumer without a commit gate is a programming error, not a failed hand-off: thrown from here.
-		if (safeHandOver(failed, thrown, failure, GatedHandOff.of(consumer, gate, this.forwarder), false)) {
+		if (this.handOver.safeHandOver(failed, thrown, failure, GatedHandOff.of(consumer, gate, this.forwarder),
+				false)) {
 			this.retries.forget(failed);
 			RecordSeeks.seekPast(failed, consumer);
 			this.commits.handedOver(failed, consumer, container);
 			return; // the container now commits the forwarded record, unless the router just did
 		}
-		retryInPlace(failed, consumer, container, failure, thrown, !this.notRetryable.match(thrown));
+		this.inPlace.retryInPlace(failed, consumer, container, failure, thrown, !this.notRetryable.match(thrown));
 	}
 
 	/**
@@ -233,7 +221,8 @@ public class FailureRouter implements CommonErrorHandler {
 		}
 		boolean kept = this.breaker.keepsInPlace(record, HeaderValues.unwrap(thrown), container);
 		if (kept) {
-			logger.debug(() -> describe(record) + " failed (" + FailureText.summary(HeaderValues.unwrap(thrown))
+			logger.debug(() -> this.log.describe(record) + " failed ("
+					+ FailureText.summary(HeaderValues.unwrap(thrown))
 					+ ") while the outage breaker is open; it stays in place");
 		}
 		return kept;
@@ -269,213 +258,9 @@ public class FailureRouter implements CommonErrorHandler {
 	 * rebalance would cause anyway, but none is lost, counted as an attempt or forwarded.
 	 */
 	private void commitFailed(Exception thrown, ConsumerRecord<?, ?> record) {
-		logger.warn(() -> describe(record) + ": committing offsets failed (" + FailureText.summary(thrown)
+		logger.warn(() -> this.log.describe(record) + ": committing offsets failed (" + FailureText.summary(thrown)
 				+ "), probably because the group rebalanced; this is no processing failure: the record and those "
 				+ "behind it are delivered again");
-	}
-
-	/**
-	 * Hand a failed record over; anything unexpected on the way counts as a failed forward, so that the record
-	 * stays in place instead of escaping the router.
-	 */
-	private boolean safeHandOver(ConsumerRecord<?, ?> failed, Exception thrown, InPlaceRetries.Failure failure,
-			GatedHandOff handOffs, boolean pipelined) {
-		try {
-			return handOver(failed, thrown, failure, handOffs, pipelined);
-		}
-		catch (RuntimeException ex) {
-			this.forwardingFailed.set(true);
-			this.events.forwardFailed(this.policy);
-			logger.error(FailureText.loggable(ex), () -> describe(failed) + " could not be handed over; it stays in "
-					+ "place and is retried until the hand-over succeeds");
-			return false;
-		}
-	}
-
-	/**
-	 * Forward a failed record to where the policy sends it, if anywhere.
-	 * @param pipelined whether the forward may be sent without waiting, leaving it to the consumer's commit gate
-	 * to hold the record's offset back until the broker acknowledged it
-	 * @return whether the record was handed over (or sent on its way), so that its offset may be committed
-	 */
-	private boolean handOver(ConsumerRecord<?, ?> consumed, Exception thrown, InPlaceRetries.Failure failure,
-			GatedHandOff handOffs, boolean pipelined) {
-		if (handOffs.isRewoundBelow(consumed)) {
-			// Its commit is held below a rewound record and it comes back with it: forwarded then, once.
-			logger.debug(() -> describe(consumed) + " failed behind a rewound record; it is delivered again");
-			return true;
-		}
-		// Reconsume count, message id and origin come from the record only where they were written for this group.
-		ConsumerRecord<?, ?> failed = this.headerTrust.view(consumed);
-		boolean retryable = !this.notRetryable.match(thrown);
-		RetryTopicPolicy retryTopic = this.policy.retryTopic();
-		if (retryTopic == null) {
-			boolean exhausted = this.policy.blocking().isExhausted(failure.failedAttempts());
-			return (!retryable || exhausted) && this.policy.deadLetterEnabled() && deadLetter(failed, thrown,
-					failure.failedAttempts() - 1, failure.firstFailureTime(),
-					retryable ? failure.failedAttempts() + " attempts" : null, handOffs, pipelined);
-		}
-		int reconsumed = HeaderValues.reconsumeCount(failed);
-		boolean handedOver = (!retryable || retryTopic.isExhausted(reconsumed))
-				? deadLetter(failed, thrown, reconsumed, System.currentTimeMillis(),
-						retryable ? (reconsumed + 1) + " deliveries" : null, handOffs, pipelined)
-				: sendToDelayTier(failed, thrown, retryTopic.levelOfRetry(reconsumed + 1), reconsumed + 1, handOffs,
-						pipelined);
-		this.forwardingFailed.set(!handedOver);
-		return handedOver;
-	}
-
-	private boolean sendToDelayTier(ConsumerRecord<?, ?> record, Exception thrown, DelayLevel level, int retry,
-			GatedHandOff handOffs, boolean pipelined) {
-		long now = System.currentTimeMillis();
-		Headers headers = HeaderValues.forFailure(record, this.policy.groupId(), thrown, retry, now);
-		HeaderValues.setDueTime(headers, now + level.delay().toMillis());
-		headers.add(ReliableHeaders.DELAY, Long.toString(level.delay().toMillis()).getBytes(StandardCharsets.UTF_8));
-		return forward(record, level.topic(), headers, handOffs, pipelined, () -> {
-			this.events.forwardedToLevel(this.policy, level);
-			logger.info(() -> describe(record) + " failed (" + FailureText.summary(HeaderValues.unwrap(thrown))
-					+ "); retry " + retry + " of " + this.policy.retryTopic().maxReconsumeTimes() + " in "
-					+ DurationText.of(level.delay()) + " via " + level.topic());
-		});
-	}
-
-	/**
-	 * Send a record to the dead-letter topic.
-	 * @param firstFailureTime when the record first failed, unless it carries that time from an earlier hop
-	 * @param exhaustedAfter how many attempts were used up, or {@code null} if the failure is not retryable
-	 */
-	private boolean deadLetter(ConsumerRecord<?, ?> record, Exception thrown, int reconsumeCount,
-			long firstFailureTime, @Nullable String exhaustedAfter, GatedHandOff handOffs, boolean pipelined) {
-		String topic = this.policy.deadLetterTopic();
-		Headers headers = HeaderValues.forFailure(record, this.policy.groupId(), thrown, reconsumeCount,
-				firstFailureTime);
-		String why = (exhaustedAfter != null) ? "after " + exhaustedAfter : "(not retryable)";
-		DeadLetterReason reason = DeadLetterReason.of(thrown, exhaustedAfter != null);
-		return forward(record, topic, headers, handOffs, pipelined, () -> {
-			this.events.deadLettered(this.policy, reason);
-			if (this.policy.retryTopic() == null) {
-				this.events.inPlaceAttempts(this.policy, reconsumeCount + 1);
-			}
-			logger.error(FailureText.loggable(HeaderValues.unwrap(thrown)),
-					() -> describe(record) + " failed " + why + " and was sent to " + topic);
-		});
-	}
-
-	/**
-	 * Forward a record through its consumer's commit gate, which holds the record's offset back until the broker
-	 * acknowledged the forward and, with transactions on, commits the forward with the offsets of the poll.
-	 * Pipelined, the record is sent without waiting; otherwise (a record retried in place, whose back-off depends on
-	 * the outcome) the acknowledgement is awaited here.
-	 * @param handedOver what to do once the broker acknowledged the forward
-	 * @return whether the record was forwarded or, pipelined, sent on its way
-	 */
-	private boolean forward(ConsumerRecord<?, ?> record, String topic, Headers headers, GatedHandOff handOffs,
-			boolean pipelined, Runnable handedOver) {
-		try {
-			PipelinedForward forward = handOffs.forward(record, topic, headers, this.tooLarge.remove(record), true,
-					outcomes(handedOver));
-			if (pipelined) {
-				handOffs.register(forward, record);
-				return true;
-			}
-			return handOffs.registerAndAwait(forward, record);
-		}
-		catch (RuntimeException ex) {
-			forwardFailed(record, topic, ex);
-			return false;
-		}
-	}
-
-	/**
-	 * What happens once a pipelined forward is resolved; runs on the consumer's thread, when a commit needs it.
-	 * A failed forward makes this router keep failed records in place until a forward succeeds again.
-	 */
-	private PipelinedForward.Outcomes outcomes(Runnable handedOver) {
-		return new PipelinedForward.Outcomes() {
-
-			@Override
-			public void acknowledged(ConsumerRecord<?, ?> record, String topic, boolean brief) {
-				if (brief) {
-					forwardedBrief(record, topic);
-				}
-				handedOver.run();
-			}
-
-			@Override
-			public void failed(ConsumerRecord<?, ?> record, String topic, boolean brief, Throwable cause) {
-				FailureRouter.this.forwardingFailed.set(true);
-				if (!brief && FailureText.causedBy(cause, RecordTooLargeException.class)) {
-					// Refused in a transaction, which it failed: sent without the stack trace when it comes back.
-					FailureRouter.this.tooLarge.add(record);
-					forwardedTooLarge(record, topic);
-				}
-				else if (brief) {
-					tooLarge(record, topic, cause);
-				}
-				else {
-					forwardFailed(record, topic, cause);
-				}
-			}
-
-		};
-	}
-
-	private void forwardFailed(ConsumerRecord<?, ?> record, String topic, Throwable ex) {
-		this.events.forwardFailed(this.policy);
-		logger.error(FailureText.loggable(ex), () -> describe(record) + " could not be forwarded to " + topic
-				+ "; it stays in place and is retried until the forward succeeds");
-	}
-
-	private void forwardedTooLarge(ConsumerRecord<?, ?> record, String topic) {
-		this.events.forwardFailed(this.policy);
-		logger.warn(() -> describe(record) + " was too large for " + topic + " with the failure's stack trace; "
-				+ "it is delivered again and forwarded without it");
-	}
-
-	private void forwardedBrief(ConsumerRecord<?, ?> record, String topic) {
-		logger.warn(() -> describe(record) + " was too large for " + topic + " with the failure's stack trace; "
-				+ "it was forwarded without it");
-	}
-
-	private void tooLarge(ConsumerRecord<?, ?> record, String topic, Throwable ex) {
-		this.events.forwardFailed(this.policy);
-		logger.error(FailureText.loggable(ex), () -> describe(record) + " is too large for " + topic
-				+ " even without the failure's stack trace, so it cannot be forwarded there. It is not skipped: "
-				+ "it stays in place, blocking its partition, and is retried in place with back-off until it is "
-				+ "processed or the forward succeeds. Raise max.message.bytes of " + topic
-				+ " (and the producer's max.request.size) above the record's size.");
-	}
-
-	// The records were put back first thing in handleRemaining, before anything could move past them: the
-	// partition only waits now.
-	private void retryInPlace(ConsumerRecord<?, ?> failed, Consumer<?, ?> consumer, MessageListenerContainer container,
-			InPlaceRetries.Failure failure, Exception thrown, boolean retryable) {
-		Duration wait = Duration.ofMillis(failure.nextBackOff());
-		this.partitionBackOff.pause(container, new TopicPartition(failed.topic(), failed.partition()), wait);
-		this.retries.keep(failed, failure, consumer, container.getContainerProperties());
-		this.events.retriedInPlace(this.policy);
-		if (!retryable) {
-			logger.error(FailureText.loggable(HeaderValues.unwrap(thrown)), () -> describe(failed)
-					+ " is not retryable but dead-lettering is disabled: it blocks its partition, retried in "
-					+ DurationText.of(wait));
-		}
-		else {
-			logger.warn(() -> describe(failed) + " failed (attempt " + failure.failedAttempts() + " of "
-					+ attempts() + ": " + FailureText.summary(HeaderValues.unwrap(thrown)) + "); retrying in "
-					+ DurationText.of(wait) + " while its partition waits");
-		}
-		// Thrown so that the container does not commit the failed record; logged by the container at DEBUG.
-		throw new KafkaException("Retrying " + KafkaUtils.format(failed) + " in place", KafkaException.Level.DEBUG,
-				FailureText.loggable(thrown));
-	}
-
-	private String attempts() {
-		int max = this.policy.blocking().maxAttempts();
-		return (max == BlockingPolicy.UNLIMITED) ? "unlimited" : Integer.toString(max);
-	}
-
-	private String describe(ConsumerRecord<?, ?> record) {
-		return "Reliable listener '" + this.policy.listenerId() + "': record " + KafkaUtils.format(record);
 	}
 
 	@Override

@@ -8,9 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -19,14 +17,9 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.core.log.LogAccessor;
-import org.springframework.kafka.listener.LoggingCommitCallback;
 
 /**
  * Stands between a reliable consumer and whoever commits its offsets (the container, the failure router, a
@@ -45,46 +38,32 @@ import org.springframework.kafka.listener.LoggingCommitCallback;
  * With transactions on, the forwards between two commits share one {@link PollTransaction}, which the commit
  * commits with the offsets instead of the consumer. Commits on revocation and before closing wait for every
  * forward, up to the forward timeout. All of it runs on the consumer's thread, like the consumer itself.
+ * <p>
+ * This class is the consumer's proxy and dispatches its calls: {@link GatedCommits} caps and commits the offsets,
+ * {@link ForwardsInFlight} tracks the forwards per partition and rewinds, {@link OpenTransaction} holds the poll
+ * transaction, and {@link RecordInProcess} the record the listener is processing.
  */
 final class ForwardGate implements InvocationHandler {
-
-	private static final LogAccessor logger = new LogAccessor(ForwardGate.class);
-
-	private static final OffsetCommitCallback LOGGING_CALLBACK = new LoggingCommitCallback();
 
 	private final Consumer<?, ?> delegate;
 
 	private final Duration forwardTimeout;
 
-	private final Duration commitWait;
-
 	private final ForwardsInFlight forwards;
 
-	private final HeldCommits held = new HeldCommits();
+	private final OpenTransaction transaction;
 
-	private boolean revoking;
+	private final RecordInProcess inProcess = new RecordInProcess();
 
-	private @Nullable PollTransaction transaction;
-
-	// A transaction is committing: it stays this consumer's until every forward in it is resolved.
-	private boolean committing;
-
-	// What the last commit committed with the transaction, for its callback.
-	private Map<TopicPartition, OffsetAndMetadata> committedInTransaction = Map.of();
-
-	// The record the listener is processing, if any (RecordOutcomes): no commit of its partition passes it.
-	private @Nullable TopicPartition inProcess;
-
-	private long inProcessOffset;
-
-	// While the listener runs, it may acknowledge the record itself; once it failed, not even that.
-	private boolean inProcessFailed;
+	private final GatedCommits commits;
 
 	private ForwardGate(Consumer<?, ?> delegate, Duration forwardTimeout, Duration commitWait) {
 		this.delegate = delegate;
 		this.forwardTimeout = forwardTimeout;
-		this.commitWait = commitWait;
 		this.forwards = new ForwardsInFlight(delegate);
+		this.transaction = new OpenTransaction(this.forwards);
+		this.commits = new GatedCommits(delegate, forwardTimeout, commitWait, this.forwards, this.transaction,
+				this.inProcess);
 	}
 
 	/**
@@ -125,10 +104,10 @@ final class ForwardGate implements InvocationHandler {
 
 	// Every forward tracked belongs to the open transaction, if one is: one superseded would commit with it.
 	private void track(TopicPartition partition, InFlightForward forward) {
-		if (this.forwards.register(partition, forward) && this.transaction != null) {
-			abortTransaction(new ForwardingFailedException("A record was forwarded twice in one transaction",
-					new IllegalStateException("Offset " + forward.offset() + " of " + partition
-							+ " was delivered again")));
+		if (this.forwards.register(partition, forward) && this.transaction.current() != null) {
+			this.transaction.abortTransaction(new ForwardingFailedException(
+					"A record was forwarded twice in one transaction", new IllegalStateException(
+							"Offset " + forward.offset() + " of " + partition + " was delivered again")));
 		}
 	}
 
@@ -136,23 +115,21 @@ final class ForwardGate implements InvocationHandler {
 	 * The listener is about to process a record.
 	 */
 	void processing(ConsumerRecord<?, ?> record) {
-		this.inProcess = new TopicPartition(record.topic(), record.partition());
-		this.inProcessOffset = record.offset();
-		this.inProcessFailed = false;
+		this.inProcess.processing(record);
 	}
 
 	/**
 	 * The listener failed on the record in process: until the failure router took it over, nothing may commit it.
 	 */
 	void processingFailed() {
-		this.inProcessFailed = true;
+		this.inProcess.processingFailed();
 	}
 
 	/**
 	 * The record in process succeeded, or the failure router took it over (it keeps it in place or forwards it).
 	 */
 	void processed() {
-		this.inProcess = null;
+		this.inProcess.processed();
 	}
 
 	/**
@@ -178,7 +155,7 @@ final class ForwardGate implements InvocationHandler {
 		this.forwards.remove(partition, forward);
 		// A transaction with a failed forward in it can only abort (a failed send leaves the producer in error):
 		// abort it now, rewinding its partitions, so that nothing of it commits and the next forward starts anew.
-		abortTransaction(new ForwardingFailedException("A forward failed",
+		this.transaction.abortTransaction(new ForwardingFailedException("A forward failed",
 				new IllegalStateException("The forward of offset " + forward.offset() + " was not acknowledged")));
 		return false;
 	}
@@ -191,27 +168,7 @@ final class ForwardGate implements InvocationHandler {
 	 */
 	CompletableFuture<?> sendInTransaction(RecordForwarder forwarder, ConsumerRecord<?, ?> record, String topic,
 			Headers headers) {
-		if (this.committing) {
-			throw new IllegalStateException("No forward may join a transaction while it commits");
-		}
-		if (this.transaction == null) {
-			this.transaction = new PollTransaction(forwarder);
-		}
-		try {
-			return this.transaction.send(record, topic, headers);
-		}
-		catch (RuntimeException ex) {
-			abortTransaction(ex);
-			throw ex;
-		}
-	}
-
-	private void abortTransaction(RuntimeException cause) {
-		PollTransaction open = this.transaction;
-		if (open != null) {
-			this.transaction = null;
-			open.abort(this.forwards, cause);
-		}
+		return this.transaction.sendInTransaction(forwarder, record, topic, headers);
 	}
 
 	@Override
@@ -220,7 +177,7 @@ final class ForwardGate implements InvocationHandler {
 		Object[] arguments = (args != null) ? args : new Object[0];
 		switch (method.getName()) {
 			case "commitSync", "commitAsync" -> {
-				commit(method.getName().equals("commitSync"), arguments);
+				this.commits.commit(method.getName().equals("commitSync"), arguments);
 				return null;
 			}
 			case "seek" -> {
@@ -235,8 +192,8 @@ final class ForwardGate implements InvocationHandler {
 				return null;
 			}
 			case "poll" -> {
-				this.inProcess = null;
-				commitAcknowledged();
+				this.inProcess.processed();
+				this.commits.commitAcknowledged();
 				Object polled = call(method, arguments);
 				if (polled instanceof ConsumerRecords<?, ?> records) {
 					this.forwards.delivered(records);
@@ -256,8 +213,8 @@ final class ForwardGate implements InvocationHandler {
 				return call(method, arguments);
 			}
 			case "close" -> {
-				commitHeld(this.held.partitions());
-				abandonTransaction(List.of(), false);
+				this.commits.commitHeld(this.commits.heldPartitions());
+				this.transaction.abandonTransaction(List.of(), false);
 				return call(method, arguments);
 			}
 			case "equals" -> {
@@ -275,162 +232,13 @@ final class ForwardGate implements InvocationHandler {
 		}
 	}
 
-	// Every variant of commitSync and commitAsync: the offsets (else the positions), then a timeout or callback.
-	@SuppressWarnings("unchecked")
-	private void commit(boolean sync, Object[] args) {
-		Object last = (args.length > 0) ? args[args.length - 1] : null;
-		OffsetCommitCallback callback = (!sync && last instanceof OffsetCommitCallback given) ? given : null;
-		this.committedInTransaction = Map.of();
-		Map<TopicPartition, OffsetAndMetadata> offsets = gate(
-				(args.length > 0 && args[0] instanceof Map<?, ?> map) ? (Map<TopicPartition, OffsetAndMetadata>) map
-						: positions(), callback);
-		if (offsets.isEmpty()) {
-			if (callback != null) {
-				// Committed with a transaction, or nothing left to commit now: the caller hears of it all the same.
-				callback.onComplete(this.committedInTransaction, null);
-			}
-			return;
-		}
-		if (!sync) {
-			this.delegate.commitAsync(offsets, (callback != null) ? callback : LOGGING_CALLBACK);
-		}
-		else {
-			commitSync(offsets, (last instanceof Duration timeout) ? timeout : null);
-		}
-	}
-
-	/**
-	 * Commit offsets the gate allowed. A commit refused because the group is rebalancing is held here, as it was
-	 * allowed, not left to the caller: the container would commit its own, uncapped offsets again after the next
-	 * poll, when a partition rewound since may no longer be held.
-	 */
-	private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, @Nullable Duration timeout) {
-		try {
-			if (timeout != null) {
-				this.delegate.commitSync(offsets, timeout);
-			}
-			else {
-				this.delegate.commitSync(offsets);
-			}
-		}
-		catch (RebalanceInProgressException ex) {
-			logger.debug(ex, () -> "Holding " + offsets + " until the group has rebalanced");
-			offsets.forEach(this.held::refused);
-		}
-	}
-
-	private Map<TopicPartition, OffsetAndMetadata> positions() {
-		Map<TopicPartition, OffsetAndMetadata> positions = new LinkedHashMap<>();
-		this.delegate.assignment().forEach(tp -> positions.put(tp, new OffsetAndMetadata(this.delegate.position(tp))));
-		return positions;
-	}
-
-	/**
-	 * Return the offsets that may be committed of those requested, after waiting for the forwards they cover.
-	 */
-	private Map<TopicPartition, OffsetAndMetadata> gate(Map<TopicPartition, OffsetAndMetadata> requested,
-			@Nullable OffsetCommitCallback callback) {
-		long deadline = System.nanoTime() + (this.revoking ? this.forwardTimeout : this.commitWait).toNanos();
-		Map<TopicPartition, OffsetAndMetadata> allowed = new LinkedHashMap<>();
-		PollTransaction open = this.transaction;
-		requested.forEach((partition, offset) -> {
-			this.held.forget(List.of(partition));
-			// Within a transaction every forward is committed with it: only rewound records are held back here.
-			long committable = (open != null) ? this.forwards.capped(partition, offset.offset())
-					: this.forwards.settle(partition, offset.offset(), deadline);
-			long inProcessCap = inProcessCap(partition, offset.offset());
-			if (inProcessCap < committable) {
-				// Beyond a record in process: not held for later, as whatever it covers is delivered again.
-				logger.debug(() -> "Committing " + partition + " up to " + inProcessCap + " only, not " + offset
-						+ ": that record is being processed");
-				allowed.put(partition, new OffsetAndMetadata(inProcessCap, offset.metadata()));
-				return;
-			}
-			if (committable == offset.offset()) {
-				allowed.put(partition, offset);
-				return;
-			}
-			allowed.put(partition, new OffsetAndMetadata(committable, offset.metadata()));
-			if (!this.forwards.isRewound(partition)) {
-				this.held.hold(partition, offset, committable, callback);
-			}
-		});
-		if (open == null || allowed.isEmpty()) {
-			return allowed;
-		}
-		this.committing = true;
-		try {
-			Map<TopicPartition, OffsetAndMetadata> left = open.commit(allowed, this.forwards,
-					this.delegate.groupMetadata(), this.forwardTimeout);
-			if (left.isEmpty()) {
-				this.committedInTransaction = allowed;
-			}
-			return left;
-		}
-		finally {
-			this.committing = false;
-			this.transaction = null;
-		}
-	}
-
-	private long inProcessCap(TopicPartition partition, long requested) {
-		if (!partition.equals(this.inProcess) || requested <= this.inProcessOffset) {
-			return requested;
-		}
-		return (requested == this.inProcessOffset + 1 && !this.inProcessFailed) ? requested : this.inProcessOffset;
-	}
-
-	/**
-	 * Commit what held-back commits may commit now that forwards were resolved, without waiting.
-	 */
-	private void commitAcknowledged() {
-		if (!this.held.isEmpty()) {
-			this.held.settle(this.forwards, LOGGING_CALLBACK).forEach((callback, offsets) ->
-					this.delegate.commitAsync(offsets, callback));
-		}
-	}
-
-	/**
-	 * Commit the held-back commits of partitions about to be given up, waiting for their forwards.
-	 */
-	private void commitHeld(Collection<TopicPartition> partitions) {
-		Map<TopicPartition, OffsetAndMetadata> offsets = this.held.requested(partitions);
-		if (offsets.isEmpty()) {
-			return;
-		}
-		boolean wasRevoking = this.revoking;
-		this.revoking = true;
-		try {
-			Map<TopicPartition, OffsetAndMetadata> allowed = gate(offsets, null);
-			if (!allowed.isEmpty()) {
-				this.delegate.commitSync(allowed, this.forwardTimeout);
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.warn(ex, () -> "Could not commit " + offsets + " after their forwards; their records may be "
-					+ "delivered again");
-		}
-		finally {
-			this.revoking = wasRevoking;
-		}
-	}
-
-	// Partitions given up, or the consumer closing, before the open transaction was committed.
-	private void abandonTransaction(Collection<TopicPartition> givenUp, boolean rewind) {
-		PollTransaction open = this.transaction;
-		if (open != null) {
-			this.transaction = null;
-			open.abandon(this.forwards, givenUp, rewind);
-		}
-	}
-
 	void forget(Collection<TopicPartition> partitions) {
 		this.forwards.forget(partitions);
-		this.held.forget(partitions);
+		this.commits.forget(partitions);
 	}
 
 	void revoking(boolean revoking) {
-		this.revoking = revoking;
+		this.commits.revoking(revoking);
 	}
 
 	/**
@@ -439,14 +247,14 @@ final class ForwardGate implements InvocationHandler {
 	 */
 	void givingUp(Collection<TopicPartition> partitions) {
 		if (!partitions.isEmpty()) {
-			commitHeld(partitions);
-			abandonTransaction(partitions, true);
+			this.commits.commitHeld(partitions);
+			this.transaction.abandonTransaction(partitions, true);
 		}
 	}
 
 	void lost(Collection<TopicPartition> partitions) {
 		if (!partitions.isEmpty()) {
-			abandonTransaction(partitions, true);
+			this.transaction.abandonTransaction(partitions, true);
 		}
 	}
 
