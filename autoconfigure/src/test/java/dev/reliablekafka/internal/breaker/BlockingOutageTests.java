@@ -46,9 +46,10 @@ class BlockingOutageTests {
 			String topic = kafka.createTopic(KafkaTestClient.unique("OrderTopic"), PARTITIONS);
 			String group = KafkaTestClient.unique("order-service");
 			BreakerTopics.sendOrders(kafka, topic, PARTITIONS, RECORDS);
+			// A back-off long enough that the four partitions fail before one of them could use up its attempts alone.
 			try (ConfigurableApplicationContext context = ReliableTestApp.run(kafka, OrderService.class,
 					"test.topic=" + topic, "test.group=" + group, "test.outage=3000",
-					"reliable.kafka.listeners.orders.blocking.initial-interval=50ms",
+					"reliable.kafka.listeners.orders.blocking.initial-interval=300ms",
 					"reliable.kafka.listeners.orders.blocking.max-attempts=3",
 					"reliable.kafka.listeners.orders.breaker.enabled=true",
 					"reliable.kafka.listeners.orders.breaker.window=20",
