@@ -21,6 +21,7 @@ import org.springframework.kafka.support.KafkaUtils;
 import dev.reliablekafka.ReliableHeaders;
 import dev.reliablekafka.internal.routing.RecordForwarder.Forward;
 import dev.reliablekafka.internal.support.DurationText;
+import dev.reliablekafka.internal.support.FailureText;
 import dev.reliablekafka.internal.support.HeaderValues;
 import dev.reliablekafka.internal.topics.TopicNaming;
 
@@ -98,11 +99,8 @@ class HandOffRoutes {
 		}
 		TopicChecks.Status status = this.topics.status(retryTopic);
 		if (status.undeliverable()) {
-			if (status.mayComeBack() && waitFor(retryTopic, status.describe(retryTopic))) {
-				return null;
-			}
-			String reason = status.describe(retryTopic);
-			return elsewhere(record, status.mayComeBack() ? gaveUp(retryTopic, reason) : reason, false);
+			String reason = movingOn(retryTopic, status);
+			return (reason != null) ? elsewhere(record, reason, false) : null;
 		}
 		return new Forward(record, retryTopic, record.headers());
 	}
@@ -122,11 +120,11 @@ class HandOffRoutes {
 			return Diagnosis.LATER;
 		}
 		if (status.undeliverable() && !forward.topic().equals(this.parkingTopic)) {
-			String reason = status.describe(forward.topic());
-			if (status.mayComeBack() && waitFor(forward.topic(), reason)) {
+			String reason = movingOn(forward.topic(), status);
+			if (reason == null) {
 				return Diagnosis.LATER;
 			}
-			condemn(forward, gaveUp(forward.topic(), reason));
+			condemn(forward, reason);
 			return Diagnosis.ELSEWHERE;
 		}
 		return Diagnosis.TRY_ALONE;
@@ -145,38 +143,44 @@ class HandOffRoutes {
 		if (reason == null || forward.topic().equals(this.parkingTopic)) {
 			return false; // may pass; and from the parking topic there is nowhere else to go
 		}
-		if (refusedByAuthorizer(cause)) {
-			if (waitFor(forward.topic(), reason)) {
+		if (FailureText.causedBy(cause, TopicAuthorizationException.class)) {
+			reason = movingOn(forward.topic(), TopicChecks.Status.UNAUTHORIZED);
+			if (reason == null) {
 				return false;
 			}
-			reason = gaveUp(forward.topic(), reason);
 		}
 		condemn(forward, reason);
 		return true;
 	}
 
 	/**
-	 * Start or go on waiting for a topic that may come back.
-	 * @return whether records bound for it still wait; {@code false} once it stayed away for the patience
+	 * Decide what becomes of records bound for a topic that cannot take them now: a topic that may come back
+	 * (missing, not authorized) is waited for up to the patience.
+	 * @param topic the topic
+	 * @param status why it cannot take them
+	 * @return why they move on, or {@code null} while they wait for it
 	 */
-	private boolean waitFor(String topic, String reason) {
+	private @Nullable String movingOn(String topic, TopicChecks.Status status) {
+		String reason = status.describe(topic);
+		if (!status.mayComeBack()) {
+			return reason;
+		}
 		long now = System.currentTimeMillis();
 		Outage outage = this.outages.get(topic);
 		// Not found unavailable for longer than the patience (and than a few tries take): it came back meanwhile.
-		if (outage == null || now - outage.lastSeen() > Math.max(this.patience.toMillis(), MIN_OUTAGE_GAP_MILLIS)) {
-			outage = new Outage(now, now);
-			if (!this.patience.isZero()) {
-				logger.warn(() -> reason + ": delay tier records bound for it wait up to "
-						+ DurationText.of(this.patience) + " for it to come back");
-			}
+		boolean fresh = outage == null
+				|| now - outage.lastSeen() > Math.max(this.patience.toMillis(), MIN_OUTAGE_GAP_MILLIS);
+		long since = fresh ? now : outage.since();
+		this.outages.put(topic, new Outage(since, now));
+		if (this.patience.isZero()) {
+			return reason;
 		}
-		this.outages.put(topic, new Outage(outage.since(), now));
-		return now - outage.since() < this.patience.toMillis();
-	}
-
-	private String gaveUp(String topic, String reason) {
-		return this.outages.containsKey(topic) && !this.patience.isZero()
-				? reason + " (for longer than " + DurationText.of(this.patience) + ")" : reason;
+		if (fresh) {
+			logger.warn(() -> reason + ": delay tier records bound for it wait up to " + DurationText.of(this.patience)
+					+ " for it to come back");
+		}
+		return (now - since < this.patience.toMillis()) ? null
+				: reason + " (for longer than " + DurationText.of(this.patience) + ")";
 	}
 
 	/**
@@ -243,13 +247,12 @@ class HandOffRoutes {
 			if (deadLetterTopic != null && !status.undeliverable()) {
 				target = deadLetterTopic;
 			}
-			else if (deadLetterTopic != null && status.mayComeBack()
-					&& waitFor(deadLetterTopic, status.describe(deadLetterTopic))) {
-				return null;
-			}
 			else {
-				String described = (deadLetterTopic != null) ? gaveUp(deadLetterTopic, status.describe(deadLetterTopic))
+				String described = (deadLetterTopic != null) ? movingOn(deadLetterTopic, status)
 						: status.describe("its name");
+				if (described == null) {
+					return null; // it waits for the dead-letter topic to come back
+				}
 				why = reason + "; dead-letter topic of " + group + ": " + described;
 			}
 		}
@@ -273,18 +276,6 @@ class HandOffRoutes {
 		catch (RuntimeException ex) {
 			return null; // an illegal name, or no namespace for it
 		}
-	}
-
-	private static boolean refusedByAuthorizer(@Nullable Throwable cause) {
-		for (Throwable current = cause; current != null; current = current.getCause()) {
-			if (current instanceof TopicAuthorizationException) {
-				return true;
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return false;
 	}
 
 	/**
