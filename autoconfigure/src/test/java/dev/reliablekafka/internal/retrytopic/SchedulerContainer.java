@@ -138,10 +138,7 @@ final class SchedulerContainer implements AutoCloseable {
 		properties.setPollTimeout(100);
 		RecordForwarder forwarder = new RecordForwarder(new SingleProducerFactory(this.producer, this.transactional),
 				forwardTimeout);
-		SchedulerListener listener = new SchedulerListener(forwarder,
-				new HandOffRoutes(new TopicNaming("dlq.<group>", "retry.<group>", "<namespace>.delay.<level>", "app"),
-						new TopicChecks(null), "app.delay.parked", this.patience),
-				this.partitionBackOff);
+		SchedulerListener listener = new SchedulerListener(forwarder, routes(this.patience), this.partitionBackOff);
 		properties.setMessageListener(listener);
 		@SuppressWarnings("unchecked")
 		ConsumerFactory<byte[], byte[]> consumerFactory = mock(ConsumerFactory.class);
@@ -150,6 +147,24 @@ final class SchedulerContainer implements AutoCloseable {
 		listener.setContainer(this.container);
 		this.container.setCommonErrorHandler(new SchedulerErrorHandler(this.partitionBackOff));
 		this.container.start();
+	}
+
+	/**
+	 * Return the routes of namespace {@code app}'s scheduler, which takes every topic to be writable unless told.
+	 * @param patience how long records wait for a topic that refuses writes
+	 */
+	static HandOffRoutes routes(Duration patience) {
+		return new HandOffRoutes(new TopicNaming("dlq.<group>", "retry.<group>", "<namespace>.delay.<level>", "app"),
+				new TopicChecks(null), "app.delay.parked", patience);
+	}
+
+	/**
+	 * Give a consumer the commit gate the scheduler's consumers have.
+	 */
+	@SuppressWarnings("unchecked")
+	static Consumer<byte[], byte[]> gated(Consumer<byte[], byte[]> consumer, Duration forwardTimeout) {
+		Consumer<Object, Object> any = (Consumer<Object, Object>) (Consumer<?, ?>) consumer;
+		return (Consumer<byte[], byte[]>) (Consumer<?, ?>) new CommitGate(forwardTimeout).apply(any);
 	}
 
 	synchronized List<String> calls() {
@@ -199,12 +214,6 @@ final class SchedulerContainer implements AutoCloseable {
 	synchronized void failNext(RuntimeException error) {
 		this.resolved++;
 		this.producer.errorNext(error);
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Consumer<byte[], byte[]> gated(Consumer<byte[], byte[]> consumer, Duration forwardTimeout) {
-		Consumer<Object, Object> any = (Consumer<Object, Object>) (Consumer<?, ?>) consumer;
-		return (Consumer<byte[], byte[]>) (Consumer<?, ?>) new CommitGate(forwardTimeout).apply(any);
 	}
 
 	@SuppressWarnings("unchecked")

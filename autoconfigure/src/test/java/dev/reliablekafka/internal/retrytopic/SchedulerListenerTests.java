@@ -27,9 +27,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 
 import dev.reliablekafka.ReliableHeaders;
 import dev.reliablekafka.internal.container.PartitionBackOff;
-import dev.reliablekafka.internal.routing.CommitGate;
 import dev.reliablekafka.internal.routing.RecordForwarder;
-import dev.reliablekafka.internal.topics.TopicNaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,7 +44,7 @@ class SchedulerListenerTests {
 
 	private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
 
-	private final Consumer<byte[], byte[]> gated = gated(this.consumer);
+	private final Consumer<byte[], byte[]> gated = SchedulerContainer.gated(this.consumer, Duration.ofSeconds(1));
 
 	private final PartitionBackOff partitionBackOff = new PartitionBackOff();
 
@@ -119,12 +117,6 @@ class SchedulerListenerTests {
 		return Optional.ofNullable(offset).map(OffsetAndMetadata::offset);
 	}
 
-	@SuppressWarnings("unchecked")
-	static Consumer<byte[], byte[]> gated(Consumer<byte[], byte[]> consumer) {
-		Consumer<Object, Object> any = (Consumer<Object, Object>) (Consumer<?, ?>) consumer;
-		return (Consumer<byte[], byte[]>) (Consumer<?, ?>) new CommitGate(Duration.ofSeconds(1)).apply(any);
-	}
-
 	private SchedulerListener listener(boolean failing) {
 		RecordForwarder forwarder = new RecordForwarder(
 				new DefaultKafkaProducerFactory<>(Map.of("bootstrap.servers", "localhost:9")), Duration.ofSeconds(1)) {
@@ -138,9 +130,7 @@ class SchedulerListenerTests {
 
 		};
 		SchedulerListener listener = new SchedulerListener(forwarder,
-				new HandOffRoutes(new TopicNaming("dlq.<group>", "retry.<group>", "<namespace>.delay.<level>", "app"),
-						new TopicChecks(null), "app.delay.parked", Duration.ZERO),
-				this.partitionBackOff);
+				SchedulerContainer.routes(Duration.ZERO), this.partitionBackOff);
 		listener.setContainer(this.container);
 		return listener;
 	}

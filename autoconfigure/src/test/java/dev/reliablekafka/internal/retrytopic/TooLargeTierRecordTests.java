@@ -27,7 +27,6 @@ import dev.reliablekafka.internal.container.PartitionBackOff;
 import dev.reliablekafka.internal.retrytopic.SchedulerListenerTests.PausingContainer;
 import dev.reliablekafka.internal.routing.RecordForwarder;
 import dev.reliablekafka.internal.support.HeaderValues;
-import dev.reliablekafka.internal.topics.TopicNaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +42,7 @@ class TooLargeTierRecordTests {
 
 	private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
 
-	private final Consumer<byte[], byte[]> gated = SchedulerListenerTests.gated(this.consumer);
+	private final Consumer<byte[], byte[]> gated = SchedulerContainer.gated(this.consumer, Duration.ofSeconds(1));
 
 	private final PartitionBackOff partitionBackOff = new PartitionBackOff();
 
@@ -101,9 +100,7 @@ class TooLargeTierRecordTests {
 
 		};
 		SchedulerListener listener = new SchedulerListener(forwarder,
-				new HandOffRoutes(new TopicNaming("dlq.<group>", "retry.<group>", "<namespace>.delay.<level>", "app"),
-						new TopicChecks(null), "app.delay.parked", Duration.ZERO),
-				this.partitionBackOff);
+				SchedulerContainer.routes(Duration.ZERO), this.partitionBackOff);
 		listener.setContainer(this.container);
 		return listener;
 	}
